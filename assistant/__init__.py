@@ -1,0 +1,1 @@
+"""The assistant: language-model backends, agent, session state, explanation writer and checker."""

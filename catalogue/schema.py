@@ -1,0 +1,109 @@
+"""Feature kinds: inferred from the item cells, or set by a small JSON schema file."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from because.errors import DataError
+
+from ._cells import NA_TOKENS, strings
+from ._read import RawTable
+from .model import KINDS, RESERVED
+
+TEXT_WORDS = 6
+"""A column whose values average at least this many words is free text, not a category."""
+TEXT_CHARS = 200
+"""A column with any value longer than this is free text."""
+
+_EXAMPLE = '{"columns": {"year": "numeric", "genres": "multi", "brand": "category", "blurb": "text"}}'
+
+
+def read_schema(path: str | Path) -> dict[str, str]:
+    """Read a schema file: {"columns": {column: kind}} with kind in numeric, multi, category, text."""
+    shown = str(path)
+    p = Path(path)
+    if not p.is_file():
+        raise DataError("the schema file does not exist.", f"give a JSON file like {_EXAMPLE}.", file=shown)
+    try:
+        text = p.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DataError(
+            f"the schema file is not UTF-8 (byte {err.start}).", "re-save it as UTF-8.", file=shown
+        ) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise DataError(
+            f"the schema file is not valid JSON: {err.msg} (character {err.colno}).",
+            f"write it as JSON like {_EXAMPLE}.",
+            file=shown,
+            row=err.lineno,
+        ) from None
+    columns = data.get("columns", data) if isinstance(data, dict) else None
+    if not isinstance(columns, dict):
+        raise DataError(
+            'the schema file must hold an object {"columns": {...}}.', f"write it like {_EXAMPLE}.", file=shown
+        )
+    schema: dict[str, str] = {}
+    for name, kind in columns.items():
+        row = _line_of(text, name)
+        if name in RESERVED:
+            raise DataError(
+                f"'{name}' is a fixed column, not a feature, so it cannot have a kind.",
+                f"remove '{name}' from the schema file.",
+                file=shown, row=row, column=name,
+            )
+        if not isinstance(kind, str) or kind.strip().lower() not in KINDS:
+            raise DataError(
+                f"unknown column kind {kind!r}.",
+                f"use one of {', '.join(KINDS)} for '{name}'.",
+                file=shown, row=row, column=name,
+            )
+        schema[name] = kind.strip().lower()
+    return schema
+
+
+def check_schema(schema: dict[str, str], items: RawTable, schema_path: str | None) -> None:
+    """Every schema column must be a column of the items file."""
+    for name in schema:
+        if name not in items.frame.columns:
+            raise DataError(
+                f"the schema names column '{name}' but the items file {items.path} has no such column "
+                f"(it has: {', '.join(map(str, items.frame.columns))}).",
+                f"remove '{name}' from the schema file or add the column to the items file.",
+                file=schema_path,
+                row=_line_of(Path(schema_path).read_text("utf-8-sig"), name) if schema_path else None,
+                column=name,
+            )
+
+
+def infer_kind(t: RawTable, column: str) -> str:
+    """numeric if every value is a number, multi if values hold '|', text if long, else category."""
+    col = t.frame[column]
+    if pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype):
+        return "numeric"
+    if col.map(lambda c: isinstance(c, (list, tuple, np.ndarray))).any():
+        return "multi"
+    cells = [c for c in strings(t, column).tolist() if c is not None and c.lower() not in NA_TOKENS]
+    if not cells:
+        return "category"
+    if pd.to_numeric(pd.Series(cells, dtype=object), errors="coerce").notna().all():
+        return "numeric"
+    parts = [p for c in cells for p in c.split("|")]
+    words = float(np.mean([len(p.split()) for p in parts]))
+    if words >= TEXT_WORDS or max(len(c) for c in cells) > TEXT_CHARS:
+        return "text"
+    if any("|" in c for c in cells):
+        return "multi"
+    return "category"
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """1-based line of the first `"key":` in a JSON text."""
+    match = re.search(re.escape(json.dumps(key)) + r"\s*:", text)
+    return text.count("\n", 0, match.start()) + 1 if match else None

@@ -1,0 +1,173 @@
+"""The served model: catalogue facts + trained scorer + user histories. What the CLI and the agent call."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Union
+
+import numpy as np
+import torch
+
+from because.errors import InputError, UnknownIdError
+from scorer.checkpoint import load_checkpoint, save_checkpoint
+from scorer.model import ScorerParams, affinity, contributions, score_history, user_profile
+
+History = dict[str, Union[float, None]]  # item_id -> rating (None when the data has no rating)
+UserRef = Union[str, Mapping[str, Union[float, None]]]  # a known user id, or a history (folded-in user)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    item_id: str
+    title: str
+    score: float
+    rank: int
+
+
+class Recommender:
+    """Scores, ranks and decomposes. Build with ``pipeline.train_recommender`` or ``Recommender.load``."""
+
+    def __init__(
+        self,
+        *,
+        dataset: str,
+        item_ids: list[str],
+        titles: list[str],
+        feature_names: list[str],
+        feature_labels: list[str],
+        feature_columns: list[str],
+        params: ScorerParams,
+        popularity: np.ndarray,
+        histories: dict[str, History],
+        meta: dict[str, Any] | None = None,
+    ) -> None:
+        self.dataset = dataset
+        self.item_ids = item_ids
+        self.titles = titles
+        self.feature_names = feature_names
+        self.feature_labels = feature_labels
+        self.feature_columns = feature_columns
+        self.params = params
+        self.popularity = popularity
+        self.histories = histories
+        self.meta = meta or {}
+        self.item_index = {item: i for i, item in enumerate(item_ids)}
+
+    # ---- ids ---------------------------------------------------------------------------------
+    @property
+    def n_items(self) -> int:
+        return len(self.item_ids)
+
+    def index_of(self, item_id: str) -> int:
+        try:
+            return self.item_index[str(item_id)]
+        except KeyError:
+            raise UnknownIdError("item", str(item_id), "list valid item ids with `because items` (or search by title with `because search`).") from None
+
+    def title(self, item_id: str) -> str:
+        return self.titles[self.index_of(item_id)]
+
+    def history(self, user: UserRef) -> History:
+        """The user's past items and ratings. A mapping is taken as a folded-in user's history."""
+        if isinstance(user, Mapping):
+            return self.fold_in(user)
+        try:
+            return dict(self.histories[str(user)])
+        except KeyError:
+            raise UnknownIdError("user", str(user), "list valid user ids with `because users`, or start as a new user by rating a few items.") from None
+
+    def fold_in(self, ratings: Mapping[str, float | None]) -> History:
+        """A new user's history from a few ratings, checked against the catalogue. No retraining."""
+        history: History = {}
+        for item, rating in ratings.items():
+            self.index_of(item)
+            if rating is not None and not np.isfinite(float(rating)):
+                raise InputError(f"rating for item '{item}' is not a number.", "give ratings as numbers, e.g. 4.5.")
+            history[str(item)] = None if rating is None else float(rating)
+        return history
+
+    def history_index(self, history: Mapping[str, float | None]) -> np.ndarray:
+        return np.array(sorted(self.index_of(i) for i in history), dtype=np.int64)
+
+    # ---- scoring -----------------------------------------------------------------------------
+    def scores(self, user: UserRef) -> np.ndarray:
+        """(n_items,) float32 scores in ``item_ids`` order."""
+        return score_history(self.params, self.history_index(self.history(user)))
+
+    def ranking(self, user: UserRef, exclude: set[str] | None = None, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(order of candidate item indices best first, scores). Seen and excluded items are not candidates."""
+        history = self.history(user)
+        s = score_history(self.params, self.history_index(history))
+        mask = np.ones(self.n_items, bool) if allowed is None else allowed.astype(bool).copy()
+        for item in list(history) + list(exclude or ()):
+            mask[self.index_of(item)] = False
+        candidates = np.flatnonzero(mask)
+        order = candidates[np.argsort(-s[candidates], kind="stable")]
+        return order, s
+
+    def recommend(self, user: UserRef, k: int = 10, exclude: set[str] | None = None, allowed: np.ndarray | None = None) -> list[Recommendation]:
+        if k < 1:
+            raise InputError(f"k must be at least 1, got {k}.", "ask for 1 or more recommendations.")
+        order, s = self.ranking(user, exclude, allowed)
+        return [Recommendation(self.item_ids[i], self.titles[i], float(s[i]), r + 1) for r, i in enumerate(order[:k])]
+
+    def rank_of(self, user: UserRef, item_id: str) -> int | None:
+        """1-based rank among the user's unseen items; None for an item the user already has."""
+        idx = self.index_of(item_id)
+        order, _ = self.ranking(user)
+        hits = np.flatnonzero(order == idx)
+        return int(hits[0]) + 1 if len(hits) else None
+
+    def raw_contributions(self, user: UserRef, item_id: str):  # -> RawContributions
+        return contributions(self.params, self.history_index(self.history(user)), self.index_of(item_id))
+
+    def affinities(self, user: UserRef) -> tuple[np.ndarray, np.ndarray]:
+        """(p_u share of history per feature, a_u learned affinity per feature)."""
+        x = np.zeros(self.n_items, np.float32)
+        x[self.history_index(self.history(user))] = 1.0
+        return user_profile(self.params, x), affinity(self.params, x)
+
+    # ---- persistence -------------------------------------------------------------------------
+    def save(self, path: Path) -> None:
+        users = sorted(self.histories)
+        indptr, items, ratings = [0], [], []
+        for u in users:
+            for item, rating in self.histories[u].items():
+                items.append(self.item_index[item])
+                ratings.append(float("nan") if rating is None else rating)
+            indptr.append(len(items))
+        p = self.params
+        save_checkpoint(path, {
+            "dataset": self.dataset,
+            "meta": self.meta,
+            "item_ids": self.item_ids,
+            "titles": self.titles,
+            "features": {"names": self.feature_names, "labels": self.feature_labels, "columns": self.feature_columns},
+            "tensors": {name: torch.from_numpy(np.ascontiguousarray(v)) for name, v in
+                        {"B": p.B, "F": p.F, "W": p.W, "c": p.c, "b": p.b, "popularity": self.popularity}.items()},
+            "alpha": p.alpha,
+            "users": users,
+            "hist_indptr": torch.tensor(indptr, dtype=torch.int64),
+            "hist_items": torch.tensor(items, dtype=torch.int64),
+            "hist_ratings": torch.tensor(ratings, dtype=torch.float32),
+        })
+
+    @classmethod
+    def load(cls, path: Path) -> "Recommender":
+        data = load_checkpoint(path)
+        t = {k: v.numpy() for k, v in data["tensors"].items()}
+        item_ids = list(data["item_ids"])
+        indptr, items, ratings = (data[k].numpy() for k in ("hist_indptr", "hist_items", "hist_ratings"))
+        histories: dict[str, History] = {}
+        for n, u in enumerate(data["users"]):
+            lo, hi = indptr[n], indptr[n + 1]
+            histories[u] = {item_ids[i]: (None if np.isnan(r) else float(r)) for i, r in zip(items[lo:hi], ratings[lo:hi])}
+        f = data["features"]
+        return cls(
+            dataset=data["dataset"], item_ids=item_ids, titles=list(data["titles"]),
+            feature_names=list(f["names"]), feature_labels=list(f["labels"]), feature_columns=list(f["columns"]),
+            params=ScorerParams(B=t["B"], F=t["F"], W=t["W"], c=t["c"], b=t["b"], alpha=float(data["alpha"])),
+            popularity=t["popularity"], histories=histories, meta=dict(data["meta"]),
+        )
