@@ -162,15 +162,18 @@ def complete_json(
     schema: Mapping[str, Any],
     *,
     name: str = "answer",
+    strict: bool = False,
 ) -> dict[str, Any]:
     """Ask for output constrained to the JSON ``schema`` and return the parsed, checked object.
 
-    Uses ``response_format={"type": "json_schema", ...}``, which llama.cpp turns into a grammar.
+    Uses ``response_format={"type": "json_schema", ...}``, which llama.cpp always turns into a
+    grammar; ``strict=True`` asks OpenAI itself to enforce it too (its strict mode then demands
+    ``additionalProperties: false`` and every property required).
     Raises ``LanguageModelError`` if the endpoint is down, times out, or answers non-matching JSON.
     """
     response_format = {
         "type": "json_schema",
-        "json_schema": {"name": name, "schema": dict(schema), "strict": True},
+        "json_schema": {"name": name, "schema": dict(schema), "strict": strict},
     }
     with translate_errors(chat_model):
         message = chat_model.invoke(messages, response_format=response_format)

@@ -164,3 +164,43 @@ def test_store_survives_reopen_and_needs_an_index(tmp_path: Path, embedder: Mini
     assert reopened.count() == 30
     assert reopened.schema["genres"] == "multi"
     assert reopened.search("a western", k=1, filters="genres=Western")[0].item in {"3", "4", "5", "6", "7"}
+
+
+class FakeRecommender:
+    """The parts of scorer.Recommender that `because search --user` uses."""
+
+    dataset = "tiny-shop"
+
+    def __init__(self) -> None:
+        self.item_index = {item: row for row, item in enumerate(small_catalogue().items.index)}
+
+    def history(self, user: str) -> dict[str, float | None]:
+        return {"3": 5.0}
+
+    def scores(self, user: str) -> np.ndarray:
+        taste = np.zeros(len(self.item_index), dtype=np.float32)
+        taste[self.item_index["7"]] = 5.0
+        return taste
+
+
+def test_cli_search_prints_json(store: VectorStore) -> None:
+    import argparse
+    import io
+    import json
+
+    from vectorstore.cli_commands import add_search_arguments, run_search
+
+    parser = argparse.ArgumentParser()
+    add_search_arguments(parser)
+    settings = Settings(home=Path(store.location).parent, data="tiny-shop")
+    out = io.StringIO()
+    args = parser.parse_args(["a western", "--k", "3", "--filter", "genres=Western", "--json"])
+    assert run_search(settings, args, out=out) == 0
+    rows = json.loads(out.getvalue())
+    assert len(rows) == 3 and set(rows[0]) == {"item", "title", "distance", "score"}
+    out = io.StringIO()
+    args = parser.parse_args(["a western", "--user", "u1", "--k", "3", "--json"])
+    assert run_search(settings, args, out=out, recommender=FakeRecommender()) == 0
+    rows = json.loads(out.getvalue())
+    assert rows[0]["item"] == "7" and rows[0]["scorer_score"] == 5.0
+    assert "3" not in [r["item"] for r in rows]  # already rated by the user

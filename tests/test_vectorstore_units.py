@@ -23,17 +23,20 @@ def test_describe_item_reads_like_a_sentence() -> None:
     row = pd.Series({"title": "Toy Story (1995)", "description": "", "genres": ("Animation", "Children's", "Comedy"),
                      "year": 1995.0, "mpaa": "G", "runtime": 81.0, "imdb_rating": 8.2}, name="1")
     assert describe_item(row, FULL_SCHEMA, "film") == (
-        "Toy Story (1995). An animated children's comedy film from 1995, rated G, 81 minutes, IMDb 8.2.")
+        "An animated children's comedy film: Toy Story (1995). Genres: animated, children's, comedy. "
+        "From 1995, rated G, 81 minutes, IMDb 8.2.")
 
 
 def test_describe_item_is_generic_and_skips_missing_values() -> None:
     schema = {"colour": "category", "tags": "multi", "weight_kg": "numeric", "notes": "text"}
     row = pd.Series({"title": "Mug", "colour": "blue", "tags": ("kitchen", "gift"), "weight_kg": np.nan,
                      "notes": "Dishwasher safe"}, name="m1")
-    assert describe_item(row, schema) == "Mug. An item, colour blue, tags: kitchen, gift. Dishwasher safe."
+    assert describe_item(row, schema) == "Mug. Colour blue, tags: kitchen, gift. Dishwasher safe."
     row = pd.Series({"title": "Alien", "genres": ("Sci-Fi", "Horror"), "year": 1979.0}, name="8")
     assert describe_item(row, {"genres": "multi", "year": "numeric"}, "film") == (
-        "Alien (1979). A science fiction horror film from 1979.")
+        "A science fiction horror film: Alien (1979). Genres: science fiction, horror. From 1979.")
+    row = pd.Series({"title": "Kettle", "category": "Kitchen"}, name="k")
+    assert describe_item(row, {"category": "category"}) == "A kitchen item: Kettle. Category: kitchen."
 
 
 def test_description_wins_and_keeps_the_title() -> None:

@@ -1,0 +1,260 @@
+"""Deterministic routes for unambiguous messages (English and Chinese), tried before the language model.
+
+A route is only a decision (tool name + arguments); the tool still runs through the agent like any
+other call, so fast and model-routed turns are recorded and answered the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.session import Session
+from tools.resolve import parse_position, title_key
+
+try:  # Chinese names and English synonyms of genres, from the explanation writer's labels
+    from assistant.labels_zh import GENRE_SYNONYMS, GENRE_SYNONYMS_ZH, GENRES_ZH
+except ImportError:  # pragma: no cover - labels module absent
+    GENRES_ZH, GENRE_SYNONYMS, GENRE_SYNONYMS_ZH = {}, {}, {}
+
+
+@dataclass
+class Decision:
+    tool: str  # a tool name, or "answer"
+    args: dict[str, Any] = field(default_factory=dict)
+    source: str = "rule"  # "rule" | "llm" | "fallback"
+
+
+# ---- the words ----------------------------------------------------------------------------------
+POS = (r"(?:the\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|top|#\s*\d+|number\s+\d+"
+       r"|no\.?\s*\d+|\d+(?:st|nd|rd|th))(?:\s+(?:one|item|movie|film|pick|recommendation|suggestion))?")
+ZH_POS = r"(?:第\s*(?:\d+|[一二两三四五六七八九十])\s*[个部条项本]?|最后(?:一[个部]|那[个部])?)"
+_END = " \t?？!！.。~～"
+_TAIL_EN = re.compile(r"\s+(?:please|pls|then|again|a lot|very much|so much|too)$", re.I)
+_TAIL_ZH = re.compile(r"(?:呢|吗|啊|呀|吧|了|的话|这部电影|这部片|这部|这个)+$")
+
+
+def _item_text(x: str) -> str:
+    x = _TAIL_EN.sub("", x.strip().strip(_END))
+    x = _TAIL_ZH.sub("", x).strip()
+    x = re.sub(r"^(?:the\s+(?:movie|film)\s+|movie\s+|film\s+)", "", x, flags=re.I)
+    return x.strip().strip("\"'“”‘’《》「」 ")
+
+
+class Lexicon:
+    """Surface words (EN/ZH) for each genre of the catalogue, as one regex."""
+
+    def __init__(self, genres: list[str]) -> None:
+        self.words: dict[str, str] = {}
+        for g in genres:
+            low = g.lower()
+            for w in (low, low + "s", low[:-1] + "ies" if low.endswith("y") else low + "s", *GENRE_SYNONYMS.get(g, ())):
+                self.words.setdefault(w, g)
+            for w in (GENRES_ZH.get(g), *GENRE_SYNONYMS_ZH.get(g, ())):
+                if w:
+                    self.words.setdefault(w, g)
+                    self.words.setdefault(w + "片", g)
+        self.words.pop("sf", None)
+        alts = "|".join(re.escape(w) for w in sorted(self.words, key=len, reverse=True))
+        self.pattern = re.compile(rf"(?<![a-z])({alts})(?![a-z])", re.I) if alts else None
+
+    def genre(self, text: str) -> str | None:
+        """The genre if ``text`` is nothing but a genre word (plus 'movies'/'films')."""
+        t = re.sub(r"\s*(?:movies?|films?|ones?|stuff|电影|片子|片)$", "", text.strip().lower()).strip()
+        return self.words.get(t)
+
+    def find(self, text: str) -> list[tuple[int, str]]:
+        return [(m.start(), self.words[m.group(1).lower()]) for m in self.pattern.finditer(text)] if self.pattern else []
+
+
+# ---- constraints --------------------------------------------------------------------------------
+_NEG = r"(?:no|not|without|exclude|excluding|skip|avoid|except|nothing|none of|don'?t want|do not want|no more|not into|hate)\s+(?:any\s+|more\s+)?"
+_NEG_ZH = r"(?:不要|不想看|不想要|别|不看|除了|排除|去掉|别给我|不喜欢)"
+_RELATIVE = [
+    ("shorter", r"\bshorter\b|\bless long\b|\bnot (?:so|too) long\b|短一?点|更短|短些|短的"),
+    ("longer", r"\blonger\b|长一?点|更长|长些"),
+    ("more recent", r"\bmore recent\b|\bnewer\b|\brecent\b|\bmodern\b|新一?点|更新|最近的|新些|新的"),
+    ("older", r"\bolder\b|\bclassics?\b|\bold ones\b|老一?点|旧一?点|更老|更早|经典|老片"),
+]
+_NUMERIC = [
+    (re.compile(r"(?:under|less than|shorter than|below|at most|max(?:imum)?|within)\s+(\d{2,3})\s*(?:min|mins|minutes)\b|(\d{2,3})\s*分钟(?:以内|以下|之内)", re.I), "runtime<{}"),
+    (re.compile(r"(?:over|more than|longer than|at least)\s+(\d{2,3})\s*(?:min|mins|minutes)\b|(\d{2,3})\s*分钟(?:以上)", re.I), "runtime>{}"),
+    (re.compile(r"(?:after|since|from|newer than)\s+((?:19|20)\d\d)\b|((?:19|20)\d\d)\s*年(?:以后|之后|后|以来)", re.I), "year>={}"),
+    (re.compile(r"(?:before|older than|earlier than|until)\s+((?:19|20)\d\d)\b|((?:19|20)\d\d)\s*年(?:以前|之前|前)", re.I), "year<{}"),
+]
+_DECADE = re.compile(r"\b(?:the\s+)?(?:(19|20)?([0-9])0)'?s\b|(?:(19|20)?([0-9])0)\s*年代")
+_CLEAR = re.compile(r"\bany (?:length|genre|year)\b|\bclear (?:the |all )?(?:constraints|filters)\b|\breset\b|\bstart over\b|\bno (?:constraints|filters)\b|不限|清除条件|重新开始|取消条件", re.I)
+_K = re.compile(r"\b(?:top\s+)?(\d{1,2})\s+(?:more\s+)?(?:movies?|films?|items?|recommendations|suggestions|picks|ones|things|titles)\b|\b(?:give me|show me|recommend|suggest)\s+(\d{1,2})\b|(\d{1,2}|[一二两三四五六七八九十])\s*[部个条本]", re.I)
+_ZH_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_RECOMMEND = re.compile(
+    r"\b(?:recommend|recommendations?|suggest|suggestions?|what should i (?:watch|see|buy|get)|what to watch|give me|show me|something|anything|more|others|another|different ones|ideas|options|picks)\b"
+    r"|推荐|有什么好看|看什么|换一批|再来|几部|来点|来些|给我|还有别的", re.I)
+
+
+def constraints_in(text: str, lex: Lexicon) -> tuple[list[str], int | None]:
+    """Constraint strings and k that ``text`` states, e.g. (["genres!=Horror", "shorter"], 3)."""
+    found: list[str] = []
+    if _CLEAR.search(text):
+        found.append("clear")
+    for word, pattern in _RELATIVE:
+        if re.search(pattern, text, re.I):
+            found.append(word)
+    for pattern, fmt in _NUMERIC:
+        for m in pattern.finditer(text):
+            found.append(fmt.format(next(g for g in m.groups() if g)))
+    m = _DECADE.search(text)
+    if m:
+        century, digit = (m.group(1) or m.group(3)), (m.group(2) or m.group(4))
+        start = int((century or ("20" if digit in "012" else "19")) + digit + "0")
+        found.append(f"year={start}..{start + 9}")
+    negated = set()
+    for m in re.finditer(rf"(?:{_NEG}|{_NEG_ZH})", text, re.I):
+        hits = lex.find(text[m.end():m.end() + 24])
+        if hits and hits[0][0] <= 1:
+            negated.add(hits[0][1])
+    for g in sorted(negated):
+        found.append(f"genres!={g}")
+    wanted = sorted({g for _, g in lex.find(text)} - negated)
+    if wanted and not re.search(r"\b(?:like|similar)\b|类似|像", text, re.I):
+        found.extend(f"genres={g}" for g in wanted)
+    km = _K.search(text)
+    k = None
+    if km:
+        raw = next(g for g in km.groups() if g)
+        k = int(raw) if raw.isdigit() else _ZH_NUM[raw]
+    return found, k if k and 1 <= k <= 20 else None
+
+
+# ---- the routes ---------------------------------------------------------------------------------
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+WHY_NOT = [
+    _re(r"^(?:but\s+|and\s+|so\s+)?(?:why\s+(?:not|no)|how\s+come\s+(?:not|no)|why\s+(?:isn'?t|is\s+not|wasn'?t|was\s+not|aren'?t)"
+        r"|why\s+(?:didn'?t|did\s+not|don'?t|do\s+not|won'?t|wouldn'?t)\s+you\s+(?:recommend|suggest|include|pick|show|list|choose)(?:\s+me)?"
+        r"|why\s+(?:no|is\s+there\s+no))\s+(?P<x>.+?)(?:\s+(?:recommended|suggested|included|listed|there|here|on\s+(?:the|my)\s+list|in\s+(?:the|my)\s+list|for\s+me))?$"),
+    _re(r"^(?:那|但是|可是)?(?:为什么|为啥|为何|怎么)(?:不|没|没有)(?:给我)?(?:推荐|选|包括|列出|推)?(?P<x>.+?)$"),
+    _re(r"^(?P<x>.+?)(?:为什么|为啥|怎么)(?:不|没|没有)(?:被)?(?:推荐|在列表里|入选)"),
+]
+EXPLAIN_POS = [
+    _re(rf"^(?:and\s+|so\s+)?(?:why|how\s+come|explain)(?:\s+(?:did|do|would)\s+you\s+(?:recommend|suggest|pick|choose|include|show))?(?:\s+(?:is|was|recommend|the\s+reason\s+for))?\s+(?P<pos>{POS})(?:\s+(?:there|here|recommended|suggested|on\s+the\s+list|for\s+me))*$"),
+    _re(rf"^(?:tell\s+me\s+(?:more\s+)?about|more\s+about|explain|what'?s\s+(?:good\s+)?about)\s+(?P<pos>{POS})$"),
+    _re(rf"^(?:那)?(?:为什么|为啥|为何)(?:要|会)?(?:推荐|选|是|给我推荐|推)?(?P<pos>{ZH_POS})(?:呢)?$"),
+    _re(rf"^(?P<pos>{ZH_POS})(?:为什么|是为什么|为啥)(?:推荐|被推荐|会被推荐)?(?:呢)?$"),
+    _re(rf"^(?:解释一下|说说|讲讲)(?P<pos>{ZH_POS})$"),
+]
+FOLLOW_POS = [_re(rf"^(?:and|what\s+about|how\s+about|and\s+what\s+about)?\s*(?P<pos>{POS})$"),
+              _re(rf"^(?:那|还有)?(?P<pos>{ZH_POS})呢$")]
+EXPLAIN_TITLE = [
+    _re(r"^(?:why|how\s+come)\s+(?:did|do|would)\s+you\s+(?:recommend|suggest|pick|choose|include)\s+(?P<x>.+)$"),
+    _re(r"^why\s+(?:is|was)\s+(?P<x>.+?)\s+(?:recommended|suggested|on\s+(?:the|my)\s+list|there|here|included|first|top)$"),
+    _re(r"^(?:explain|why)\s+(?P<x>.+)$"),
+    _re(r"^(?:为什么|为啥|为何)(?:要|会)?(?:推荐|给我推荐|选)(?P<x>.+)$"),
+]
+WHAT_IF = [
+    (_re(r"^(?:what\s+if|suppose|imagine|pretend|say|and\s+if|if)\s+i\s+(?:had\s*n'?t|had\s+not|did\s*n'?t|did\s+not|never|have\s*n'?t|have\s+not)(?:\s+ever)?\s+"
+         r"(?:seen|watched|rated|bought|chosen|saw|watch|see|rate|buy|liked|like|choose|picked)\s+(?P<x>.+)$"), "remove"),
+    (_re(r"^(?:forget|ignore|remove|drop|take\s+out)\s+(?:that\s+i\s+(?:watched|saw|rated)\s+)?(?P<x>.+?)(?:\s+from\s+my\s+history)?$"), "remove"),
+    (_re(r"^(?:what\s+if|suppose|imagine|pretend)\s+(?P<x>.+?)\s+(?:wasn'?t|were\s*n'?t|was\s+not|is\s*n'?t)\s+in\s+my\s+history$"), "remove"),
+    (_re(r"^(?:what\s+if|suppose|imagine|pretend)\s+i\s+(?:had\s+)?(?:seen|watched|rated|liked|loved|saw|watch|like|bought)\s+(?P<x>.+)$"), "add"),
+    (_re(r"^(?:如果|假如|要是|假设|若是|那如果)我(?:没有?|从没|从来没|没)(?:有)?(?:看过|看|评过分|评过|买过|选过|看了)(?P<x>.+?)(?:会怎样|会怎么样|会如何|会有什么变化|推荐会变吗)?$"), "remove"),
+    (_re(r"^(?:如果|假如|要是|假设)我(?:看过|看了|喜欢|买过)(?P<x>.+?)(?:会怎样|会怎么样|会如何)?$"), "add"),
+]
+PROFILE = _re(r"what\s+do\s+you\s+know\s+(?:about|of)\s+me|what\s+you\s+know\s+about\s+me|my\s+profile|what\s+have\s+i\s+(?:watched|rated|seen|liked)"
+              r"|\bmy\s+(?:tastes?|history|preferences)\b|what\s+do\s+i\s+(?:like|usually\s+like)|how\s+well\s+do\s+you\s+know\s+me|what\s+data\s+do\s+you\s+(?:have|use|keep)"
+              r"|what\s+information\s+do\s+you\s+have|你对我了解多少|你了解我什么|你知道我什么|你知道关于我的|我的(?:资料|档案|喜好|口味|偏好|历史|记录)|你对我知道多少|你都知道我|你了解我吗|你有我的什么")
+FEEDBACK = [
+    (_re(r"^(?:i'?m\s+|i\s+am\s+)?not\s+interested(?:\s+in)?\s*(?P<x>.*)$"), "not_interested"),
+    (_re(r"^(?:please\s+)?(?:don'?t|do\s+not|never)\s+(?:show|recommend|suggest)\s+(?:me\s+)?(?P<x>.+?)(?:\s+again|\s+anymore)?$"), "not_interested"),
+    (_re(r"^i\s+(?:really\s+)?(?:didn'?t|did\s+not|don'?t|do\s+not)\s+(?:like|enjoy|love|care\s+for)\s+(?P<x>.+)$"), "disliked"),
+    (_re(r"^i\s+(?:really\s+)?(?:hated|disliked|hate|dislike)\s+(?P<x>.+)$"), "disliked"),
+    (_re(r"^i\s+(?:really\s+)?(?:liked|loved|enjoyed|like|love|adored|adore)\s+(?P<x>.+)$"), "liked"),
+    (_re(r"^(?:对)?(?P<x>.*?)(?:我)?(?:不感兴趣|没兴趣)$"), "not_interested"),
+    (_re(r"^(?:别再|不要再|以后别)(?:推荐|给我推荐|推)(?P<x>.+?)(?:了)?$"), "not_interested"),
+    (_re(r"^我(?:不太|不怎么|不)喜欢(?P<x>.+)$"), "disliked"),
+    (_re(r"^我(?:讨厌)(?P<x>.+)$"), "disliked"),
+    (_re(r"^我(?:很|非常|真的|挺|超)?(?:喜欢|爱看|爱)(?P<x>.+)$"), "liked"),
+]
+SIMILAR = [
+    _re(r"^(?:(?:show|give|find|recommend|suggest)\s+(?:me\s+)?)?(?:some(?:thing)?\s+|any(?:thing)?\s+|more\s+|other\s+)?(?:movies?|films?|items?|ones?|titles?|stuff)?\s*(?:like|similar\s+to|in\s+the\s+vein\s+of|along\s+the\s+lines\s+of)\s+(?P<x>.+)$"),
+    _re(r"^(?:what(?:'s|\s+is|\s+are)\s+)?(?:similar\s+to|like)\s+(?P<x>.+)$"),
+    _re(r"^(?:有没有|推荐|来点|找|给我)?(?:一些|几部|点)?(?:类似|像|和|跟)(?P<x>.+?)(?:一样|差不多|类似|相似|相近)?的(?:电影|片子|东西|片)?$"),
+]
+SEARCH = [
+    _re(r"^(?:find|search(?:\s+for)?|look\s+(?:for|up)|i'?m\s+looking\s+for|looking\s+for)\s+(?:me\s+)?(?P<x>.+)$"),
+    _re(r"^(?:(?:are\s+there|do\s+you\s+have|got)\s+)?(?:any|some|a)?\s*(?:movies?|films?|something|anything|items?)\s+(?:about|with|where|set\s+in|featuring)\s+(?P<x>.+)$"),
+    _re(r"^(?:找|搜索|搜|查找|查一下|找一下)(?:一下)?(?:关于)?(?P<x>.+?)$"),
+    _re(r"^(?:有没有|有什么)(?:关于|讲)(?P<x>.+?)(?:的电影|的片子|的片)?$"),
+]
+
+
+def _shown_match(text: str, session: Session) -> bool:
+    key = title_key(text)
+    return bool(key) and any(title_key(s.title) == key for s in session.shown)
+
+
+def _first(patterns: list[re.Pattern[str]], text: str) -> re.Match[str] | None:
+    for p in patterns:
+        m = p.match(text)
+        if m:
+            return m
+    return None
+
+
+def fast_route(message: str, session: Session, lex: Lexicon) -> Decision | None:
+    """A decision for an unambiguous message, or None to ask the language model."""
+    text = " ".join(message.strip().strip(_END).split())
+    text = re.sub(r"^(?:ok(?:ay)?|so|hmm+|well|hey|好的|那么|嗯)[,，\s]+", "", text, flags=re.I)
+    if not text:
+        return None
+    m = _first(EXPLAIN_POS, text)
+    if m and parse_position(m.group("pos")) is not None:
+        return Decision("explain", {"item": m.group("pos").strip()})
+    m = _first(FOLLOW_POS, text)
+    if m and session.shown and parse_position(m.group("pos")) is not None:
+        tool = session.last_tool if session.last_tool in ("explain", "why_not", "similar_to") else "explain"
+        return Decision(tool, {"item": m.group("pos").strip()})
+    m = _first(WHY_NOT, text)
+    if m:
+        x = _item_text(m.group("x"))
+        if x and lex.genre(x) is None:
+            return Decision("explain" if _shown_match(x, session) else "why_not", {"item": x})
+    for pattern, direction in WHAT_IF:
+        m = pattern.match(text)
+        if m and _item_text(m.group("x")):
+            return Decision("what_if", {direction: [_item_text(m.group("x"))]})
+    if PROFILE.search(text):
+        return Decision("my_profile", {})
+    m = _first(EXPLAIN_TITLE, text)
+    if m and _shown_match(_item_text(m.group("x")), session):
+        return Decision("explain", {"item": _item_text(m.group("x"))})
+    for pattern, kind in FEEDBACK:
+        m = pattern.match(text)
+        if not m:
+            continue
+        x = _item_text(m.group("x"))
+        genre = lex.genre(x) if x else None
+        if genre is not None:  # "I don't like horror" is a constraint, not feedback on an item
+            return Decision("recommend", {"constraints": [f"genres{'=' if kind == 'liked' else '!='}{genre}"]})
+        if x.lower() in ("it", "that", "this", "that one", "this one", "这个", "那个", "这部", "那部") or not x:
+            if session.focus is None:
+                return None
+            x = session.focus
+        return Decision("remember_feedback", {"item": x, "feedback": kind})
+    m = _first(SIMILAR, text)
+    if m and _item_text(m.group("x")) and lex.genre(_item_text(m.group("x"))) is None:
+        return Decision("similar_to", {"item": _item_text(m.group("x"))})
+    found, k = constraints_in(text, lex)
+    m = _first(SEARCH, text)
+    if m and _item_text(m.group("x")) and not found:
+        return Decision("search_catalogue", {"query": _item_text(m.group("x"))})
+    if found or _RECOMMEND.search(text):
+        args: dict[str, Any] = {}
+        if k is not None:
+            args["k"] = k
+        if found:
+            args["constraints"] = found
+        return Decision("recommend", args)
+    return None

@@ -1,0 +1,143 @@
+"""Choosing the tool for a message: deterministic fast routes first, then the language model
+asked for a JSON-schema-constrained decision ``{"tool": ..., "args": {...}}``.
+
+Small local models write tool calls as prose-wrapped JSON, so native tool calling is unreliable;
+a grammar-constrained decision is not. The prompt is a stable prefix (llama.cpp reuses its cache)
+followed by a short, changing tail: what was shown, the constraints in force, the message.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from assistant.fast_routes import Decision, Lexicon, constraints_in, fast_route
+from assistant.session import FEEDBACK_KINDS, Session
+from tools import PARAMS, TOOL_NAMES
+
+ROUTES = (*TOOL_NAMES, "answer")
+ROUTER_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "tool": {"type": "string", "enum": list(ROUTES)},
+        "args": {
+            "type": "object",
+            "properties": {
+                "item": {"type": "string"},
+                "k": {"type": "integer"},
+                "constraints": {"type": "array", "items": {"type": "string"}},
+                "remove": {"type": "array", "items": {"type": "string"}},
+                "add": {"type": "array", "items": {"type": "string"}},
+                "query": {"type": "string"},
+                "filters": {"type": "array", "items": {"type": "string"}},
+                "feedback": {"type": "string", "enum": list(FEEDBACK_KINDS)},
+            },
+        },
+    },
+    "required": ["tool", "args"],
+}
+ROUTER_MAX_TOKENS = 80
+
+
+def render_prompt(name: str, **values: Any) -> str:
+    """A prompt file rendered so that a missing variable raises (prompts.render when available)."""
+    try:
+        from prompts import render  # type: ignore[attr-defined]
+    except ImportError:
+        render = None
+    if render is not None:
+        return render(name, **values)
+    import jinja2
+
+    spec = importlib.util.find_spec("prompts")
+    folder = Path(list(spec.submodule_search_locations)[0])  # type: ignore[union-attr]
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=False, autoescape=False)
+    return env.from_string((folder / name).read_text(encoding="utf-8")).render(**values).strip()
+
+
+def context_block(session: Session, message: str, n_shown: int = 5) -> str:
+    """The changing tail of the router prompt. Titles go in as JSON strings: data, not instructions."""
+    lines = []
+    if session.shown:
+        lines.append("Shown: " + " | ".join(f"{i} {json.dumps(s.title, ensure_ascii=False)}" for i, s in enumerate(session.shown[:n_shown], 1)))
+    if session.constraints:
+        lines.append("Constraints: " + ", ".join(session.constraints))
+    lines.append("Message: " + json.dumps(message.strip()[:500], ensure_ascii=False))
+    return "\n".join(lines)
+
+
+def clean_args(tool: str, args: dict[str, Any], session: Session) -> dict[str, Any]:
+    """Keep the arguments ``tool`` takes, drop empty ones, fix common slips of small models."""
+    if tool == "answer":
+        return {}
+    out = {k: v for k, v in (args or {}).items() if k in PARAMS[tool] and v not in (None, "", [], {})}
+    item = out.get("item")
+    if tool == "explain" and isinstance(item, str) and item.strip().isdigit():
+        # "why the 2nd one?" often comes back as "2": a position if it is not an id on the list
+        n = int(item)
+        if 1 <= n <= len(session.shown) and item.strip() not in {s.item for s in session.shown}:
+            out["item"] = f"#{n}"
+    if tool == "remember_feedback" and "feedback" not in out:
+        out["feedback"] = "liked"
+    if tool == "recommend" and isinstance(out.get("k"), int) and not 1 <= out["k"] <= 20:
+        out.pop("k")
+    return out
+
+
+class Router:
+    """Decides one step. ``llm`` may be None (rules only; anything else gets a help answer)."""
+
+    def __init__(self, llm: Any | None, *, catalogue: str, genres: list[str]) -> None:
+        self.llm = llm
+        self.lexicon = Lexicon(genres)
+        self.system = render_prompt("router.md", catalogue=catalogue, genres=", ".join(genres) or "(none)")
+
+    def messages(self, session: Session, message: str) -> list[Any]:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        return [SystemMessage(self.system), HumanMessage(context_block(session, message))]
+
+    def fast(self, session: Session, message: str) -> Decision | None:
+        return fast_route(message, session, self.lexicon)
+
+    def ask_model(self, session: Session, message: str) -> Decision:
+        """The language model's decision; raises LanguageModelError if it is down, slow or garbled."""
+        from assistant.llm_backend import complete_json
+        from because.errors import LanguageModelError
+
+        if self.llm is None:
+            raise LanguageModelError("no language model is configured.")
+        value = complete_json(_short_output(self.llm), self.messages(session, message), ROUTER_SCHEMA, name="route")
+        tool = value["tool"]
+        if tool not in ROUTES:
+            raise LanguageModelError(f"the language model chose an unknown tool {tool!r}.")
+        return Decision(tool, clean_args(tool, value.get("args") or {}, session), "llm")
+
+    def fallback(self, session: Session, message: str) -> Decision:
+        """Without a model: recommendations under any constraints the message states."""
+        found, k = constraints_in(message, self.lexicon)
+        args: dict[str, Any] = {}
+        if found:
+            args["constraints"] = found
+        if k:
+            args["k"] = k
+        return Decision("recommend", args, "fallback")
+
+
+def _short_output(llm: Any) -> Any:
+    """The same endpoint with a small output budget and no sampling noise, for routing."""
+    try:
+        return llm.model_copy(update={"max_tokens": ROUTER_MAX_TOKENS, "temperature": 0.0})
+    except (AttributeError, TypeError, ValueError):
+        return llm
+
+
+_HIJACK = re.compile(r"system prompt|instructions|ignore (?:all|previous|the above)|you are now|act as|pretend to be|as user|user\s*id|"
+                     r"系统提示|忽略(?:之前|以上)|假装|扮演|切换用户|用户\s*\d+", re.I)
+
+
+def looks_like_hijack(message: str) -> bool:
+    return bool(_HIJACK.search(message))

@@ -1,0 +1,170 @@
+"""One conversation's state: who the user is, what was shown, constraints, feedback, turns.
+
+The user is bound when the session is created and never changes afterwards: tools read it from
+here, never from the language model. ``save``/``load`` keep a session as JSON under
+``<home>/sessions/<id>.json`` (written atomically) so ``because ask --session S`` can continue it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from because.errors import InputError
+
+FEEDBACK_KINDS = ("liked", "disliked", "not_interested")
+_SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+FORMAT_VERSION = 1
+
+
+@dataclass
+class Shown:
+    """One recommendation as shown to the user, with the attribution it was shown with."""
+
+    item: str
+    title: str
+    rank: int
+    score: float
+    contributions: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Turn:
+    role: str  # "user" | "assistant"
+    text: str
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Session:
+    """State of one conversation. ``user`` (a known id) or ``history`` (a folded-in user) is fixed."""
+
+    id: str
+    user: str | None = None
+    history: dict[str, float | None] | None = None
+    shown: list[Shown] = field(default_factory=list)
+    constraints: list[str] = field(default_factory=list)
+    feedback: dict[str, str] = field(default_factory=dict)
+    turns: list[Turn] = field(default_factory=list)
+    language: str = "en"
+    k: int = 5
+    focus: str | None = None  # the item the conversation is about now ("and that one?")
+    last_tool: str | None = None
+
+    def __post_init__(self) -> None:
+        check_session_id(self.id)
+        if (self.user is None) == (self.history is None):
+            raise InputError("a session needs exactly one of a user id or a history.", "pass --user ID, or rate a few items first.")
+
+    @classmethod
+    def new(cls, user: str | None = None, history: dict[str, float | None] | None = None, session_id: str | None = None) -> "Session":
+        return cls(id=session_id or uuid.uuid4().hex[:12], user=user, history=None if history is None else dict(history))
+
+    @property
+    def user_key(self) -> str:
+        """A stable label for the bound user (for feedback storage and logs)."""
+        return f"user:{self.user}" if self.user is not None else f"session:{self.id}"
+
+    def shown_at(self, position: int) -> Shown:
+        """1-based position in the last list shown; -1 is the last one."""
+        if not self.shown:
+            raise InputError("nothing has been recommended yet in this conversation.", "ask for recommendations first, or name the item.")
+        if position == -1:
+            return self.shown[-1]
+        if not 1 <= position <= len(self.shown):
+            raise InputError(f"there is no item #{position}: the last list had {len(self.shown)}.",
+                             f"pick a position from 1 to {len(self.shown)}, or name the item.")
+        return self.shown[position - 1]
+
+    def add_turn(self, role: str, text: str, tool_calls: list[dict[str, Any]] | None = None) -> None:
+        self.turns.append(Turn(role, text, list(tool_calls or [])))
+
+    # ---- persistence -------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": FORMAT_VERSION, **asdict(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Session":
+        if data.get("format") != FORMAT_VERSION:
+            raise InputError(f"session file format {data.get('format')!r} is not {FORMAT_VERSION}.", "start a new session.")
+        fields = {k: v for k, v in data.items() if k != "format"}
+        fields["shown"] = [Shown(**s) for s in fields.get("shown", [])]
+        fields["turns"] = [Turn(**t) for t in fields.get("turns", [])]
+        return cls(**fields)
+
+
+def check_session_id(session_id: str) -> str:
+    if not isinstance(session_id, str) or not _SESSION_ID.match(session_id):
+        raise InputError(f"session id {session_id!r} is not valid.", "use letters, digits, '-', '_' or '.', up to 64 characters.")
+    return session_id
+
+
+def session_path(home: Path, session_id: str) -> Path:
+    return Path(home) / "sessions" / f"{check_session_id(session_id)}.json"
+
+
+def save_session(home: Path, session: Session) -> Path:
+    """Write atomically: a temporary file in the same folder, then rename over the old one."""
+    path = session_path(home, session.id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{session.id}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(session.to_dict(), out, ensure_ascii=False, indent=1)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def load_session(home: Path, session_id: str) -> Session | None:
+    """The saved session, or None if there is none. A corrupt file raises InputError."""
+    path = session_path(home, session_id)
+    if not path.exists():
+        return None
+    try:
+        return Session.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError) as err:
+        raise InputError(f"session file {path} is unreadable ({err}).", f"delete {path} to start that session afresh.") from err
+
+
+def open_session(home: Path, session_id: str | None, user: str) -> Session:
+    """Continue session ``session_id`` for ``user`` or start it; a session of another user is refused."""
+    if session_id is None:
+        return Session.new(user=user)
+    found = load_session(home, session_id)
+    if found is None:
+        return Session.new(user=user, session_id=session_id)
+    if found.user != str(user):
+        raise InputError(f"session '{session_id}' belongs to another user.", "use a new --session id for this user.")
+    return found
+
+
+class FeedbackStore(Protocol):
+    """Where feedback lives. Session-level now; a SQLite store per user can replace it later."""
+
+    def add(self, item: str, kind: str) -> None: ...
+
+    def all(self) -> dict[str, str]: ...
+
+
+class SessionFeedback:
+    """Feedback kept in the session itself (saved with it)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, item: str, kind: str) -> None:
+        if kind not in FEEDBACK_KINDS:
+            raise InputError(f"feedback '{kind}' is not one of {', '.join(FEEDBACK_KINDS)}.", "use liked, disliked or not_interested.")
+        self.session.feedback[str(item)] = kind
+
+    def all(self) -> dict[str, str]:
+        return dict(self.session.feedback)

@@ -1,0 +1,176 @@
+"""Constraints on recommendations ("no horror", "runtime<100", "shorter") as a mask over items.
+
+Conditions use the search filter syntax (``genres!=Horror``, ``runtime<100``, ``year>=1995``,
+``mpaa=PG``, ``year=1990..1999``). A few words are relative to what was shown last:
+``shorter``, ``longer``, ``more recent``/``newer``, ``older``; they become a numeric condition.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from because.errors import InputError
+from vectorstore.filters import SYNTAX_HELP, Condition, parse_condition
+
+RELATIVE = {
+    "shorter": ("runtime", "<"), "longer": ("runtime", ">"),
+    "more recent": ("year", ">"), "newer": ("year", ">"), "recent": ("year", ">"), "older": ("year", "<"),
+}
+ALIASES = {"genre": "genres", "category": "genres", "length": "runtime", "duration": "runtime", "minutes": "runtime",
+           "released": "year", "release_year": "year", "date": "year", "rating": "imdb_rating"}
+CLEAR_WORDS = {"clear", "reset", "none", "any", "no constraints"}
+_NEGATED = re.compile(r"^(?:no|not|without|exclude|excluding|skip|avoid)\s+(.+?)s?$", re.I)
+_ONLY = re.compile(r"^(?:only|just)\s+(.+?)s?$", re.I)
+
+
+def vocabulary(items: pd.DataFrame, schema: dict[str, str], column: str) -> list[str]:
+    values = items[column].dropna()
+    if schema.get(column) == "multi":
+        return sorted({str(v) for cell in values for v in (cell if isinstance(cell, (tuple, list)) else (cell,))})
+    return sorted({str(v) for v in values})
+
+
+def _column(name: str, schema: dict[str, str]) -> str:
+    name = name.strip().lower()
+    for col in schema:
+        if col.lower() == name:
+            return col
+    alias = ALIASES.get(name)
+    if alias in schema:
+        return alias
+    filterable = [c for c, k in schema.items() if k in ("numeric", "multi", "category")]
+    raise InputError(f"cannot constrain on '{name}': it is not a feature of this catalogue.",
+                     f"use one of: {', '.join(filterable) or '(none: this catalogue has no features)'}. {SYNTAX_HELP}")
+
+
+def _label_column(word: str, items: pd.DataFrame, schema: dict[str, str]) -> tuple[str, str] | None:
+    """('genres', 'Horror') for 'horror' or 'Horror movies', if some label column has that value."""
+    word = word.strip().lower()
+    for col, kind in schema.items():
+        if kind not in ("multi", "category"):
+            continue
+        for value in vocabulary(items, schema, col):
+            if value.lower() in (word, word.rstrip("s"), word.removesuffix(" movies"), word.removesuffix(" films")):
+                return col, value
+    return None
+
+
+def relative_condition(word: str, items: pd.DataFrame, schema: dict[str, str], shown: Sequence[str]) -> str:
+    """'shorter' -> 'runtime<104' (the median runtime of what was shown, else of the catalogue)."""
+    column, op = RELATIVE[word]
+    if column not in schema:
+        raise InputError(f"'{word}' needs a '{column}' feature, which this catalogue lacks.", "constrain on another feature.")
+    values = pd.to_numeric(items[column], errors="coerce")
+    seen = values.reindex([s for s in shown if s in values.index]).dropna()
+    pivot = float(np.median(seen if len(seen) else values.dropna()))
+    return f"{column}{op}{pivot:g}"
+
+
+def normalize(texts: Iterable[str], items: pd.DataFrame, schema: dict[str, str], shown: Sequence[str] = ()) -> list[str]:
+    """Canonical condition strings for what the user or the model wrote; raises InputError if unreadable."""
+    out = []
+    for raw in texts:
+        text = str(raw).strip()
+        if not text:
+            continue
+        low = text.lower()
+        if low in RELATIVE:
+            out.append(relative_condition(low, items, schema, shown))
+            continue
+        if low in CLEAR_WORDS:
+            out.append("clear")
+            continue
+        for pattern, op in ((_NEGATED, "!="), (_ONLY, "=")):
+            m = pattern.match(text)
+            hit = _label_column(m.group(1), items, schema) if m else None
+            if hit:
+                out.append(f"{hit[0]}{op}{hit[1]}")
+                break
+        else:
+            hit = _label_column(text, items, schema)
+            if hit:
+                out.append(f"{hit[0]}={hit[1]}")
+                continue
+            cond = parse_condition(text)
+            column = _column(cond.column, schema)
+            check(Condition(column, cond.op, cond.value), items, schema)
+            out.append(f"{column}{cond.op}{cond.value}")
+    return out
+
+
+def merge(in_force: Sequence[str], new: Sequence[str]) -> list[str]:
+    """New conditions replace older ones on the same column and direction; 'clear' drops all before it."""
+    result = list(in_force)
+    for text in new:
+        if text == "clear":
+            result = []
+            continue
+        cond = parse_condition(text)
+        direction = {"<": "<", "<=": "<", ">": ">", ">=": ">"}.get(cond.op, cond.op)
+
+        def same(old: str) -> bool:
+            o = parse_condition(old)
+            if o.column != cond.column:
+                return False
+            if cond.op in ("=", "!=") and o.op in ("=", "!="):
+                return o.value.lower() == cond.value.lower() or (cond.op == "=" and o.op == "=")
+            return {"<": "<", "<=": "<", ">": ">", ">=": ">"}.get(o.op, o.op) == direction
+
+        result = [old for old in result if not same(old)] + [text]
+    return result
+
+
+def _numeric(cond: Condition) -> tuple[float, float | None]:
+    try:
+        if cond.op == "=" and ".." in cond.value:
+            low, high = cond.value.split("..", 1)
+            return float(low), float(high)
+        return float(cond.value), None
+    except ValueError:
+        raise InputError(f"constraint '{cond}': '{cond.value}' is not a number.", SYNTAX_HELP) from None
+
+
+def check(cond: Condition, items: pd.DataFrame, schema: dict[str, str]) -> None:
+    kind = schema[cond.column]
+    if kind == "numeric":
+        _numeric(cond)
+        return
+    if cond.op not in ("=", "!="):
+        raise InputError(f"constraint '{cond}': '{cond.column}' holds labels, not numbers.", f"use = or != with it, e.g. {cond.column}!=value.")
+    known = {v.lower() for v in vocabulary(items, schema, cond.column)}
+    for value in cond.value.split(","):
+        if value.strip().lower() not in known:
+            shown = ", ".join(vocabulary(items, schema, cond.column)[:30])
+            raise InputError(f"no item has {cond.column} '{value.strip()}'.", f"known values: {shown}.")
+
+
+def allowed_mask(items: pd.DataFrame, schema: dict[str, str], conditions: Sequence[str]) -> np.ndarray | None:
+    """(n_items,) bool: items meeting every condition; None when there are none. Unknown values fail."""
+    if not conditions:
+        return None
+    mask = np.ones(len(items), bool)
+    for text in conditions:
+        cond = parse_condition(text)
+        kind = schema.get(cond.column)
+        if kind is None:
+            _column(cond.column, schema)
+        col = items[cond.column]
+        if kind == "numeric":
+            x = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+            a, b = _numeric(cond)
+            with np.errstate(invalid="ignore"):
+                ok = {"<": x < a, "<=": x <= a, ">": x > a, ">=": x >= a, "!=": x != a,
+                      "=": (x >= a) & (x <= b) if b is not None else x == a}[cond.op]
+            mask &= ok & ~np.isnan(x)
+            continue
+        wanted = {v.strip().lower() for v in cond.value.split(",")}
+        if kind == "multi":
+            has = np.array([bool(wanted & {str(v).lower() for v in (cell if isinstance(cell, (tuple, list)) else ())}) for cell in col])
+        else:
+            has = np.array([isinstance(v, str) and v.lower() in wanted for v in col])
+        mask &= has if cond.op == "=" else ~has
+    return mask

@@ -1,0 +1,67 @@
+"""What every tool works on: the model, the catalogue facts, the session (which binds the user)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from assistant.session import FeedbackStore, Session, SessionFeedback
+from scorer.recommender import History, Recommender, UserRef
+
+
+def catalogue_view(rec: Recommender, catalogue: Any | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Catalogue facts in ``rec.item_ids`` order (``title`` at least) and the column kinds.
+
+    ``catalogue`` is a ``catalogue.Catalogue`` (or anything with ``.items`` and ``.schema``);
+    without one only titles are known, so constraints on features cannot be applied.
+    """
+    if catalogue is None:
+        return pd.DataFrame({"title": rec.titles}, index=pd.Index(rec.item_ids, name="item_id")), {}
+    items = catalogue.items.copy()
+    items.index = items.index.astype(str)
+    items = items.reindex(rec.item_ids)
+    items["title"] = rec.titles
+    return items, dict(catalogue.schema)
+
+
+@dataclass
+class ToolContext:
+    """Bound to one session. Tools take the user from here, never from their arguments."""
+
+    rec: Recommender
+    session: Session
+    items: pd.DataFrame
+    schema: dict[str, str]
+    store: Any | None = None  # vectorstore.VectorStore, optional
+    feedback: FeedbackStore | None = None
+    calls: list[dict[str, Any]] = field(default_factory=list)  # every tool call made through this context
+    on_result: Callable[[str, Any], None] | None = None  # called with (tool name, ToolResult) as each tool returns
+
+    def __post_init__(self) -> None:
+        if self.feedback is None:
+            self.feedback = SessionFeedback(self.session)
+
+    @classmethod
+    def build(cls, rec: Recommender, session: Session, catalogue: Any | None = None, store: Any | None = None) -> "ToolContext":
+        items, schema = catalogue_view(rec, catalogue)
+        return cls(rec, session, items, schema, store)
+
+    def base_history(self) -> History:
+        s = self.session
+        return self.rec.history(s.user) if s.user is not None else self.rec.fold_in(s.history or {})
+
+    def user_ref(self) -> UserRef:
+        """The bound user as the scorer sees them: their id, or their history plus items liked here."""
+        liked = [i for i, kind in self.feedback.all().items() if kind == "liked"]
+        if self.session.user is not None and not liked:
+            return self.session.user
+        history = self.base_history()
+        history.update({i: None for i in liked if i not in history})
+        return history
+
+    def excluded(self) -> set[str]:
+        """Items the user turned down in this session: never recommended again here."""
+        return {i for i, kind in self.feedback.all().items() if kind in ("disliked", "not_interested")}
