@@ -19,7 +19,7 @@ from typing import Any
 from assistant.facts import ExplanationFacts, Fact
 from assistant.language import clause_spans, sentence_spans, tokens, year_of
 from assistant.negation import negative_ranges
-from assistant.vocabulary import Vocabulary, build_vocabulary
+from assistant.vocabulary import Mention, Vocabulary, build_vocabulary
 
 MAX_CHARS = 700
 MAX_SENTENCES = 4
@@ -73,18 +73,21 @@ def vocabulary(catalogue_titles: Sequence[str], feature_labels: Sequence[str]) -
 
 def check(text: str, facts: ExplanationFacts, catalogue_titles: Sequence[str], feature_labels: Sequence[str],
           language: str = "en") -> CheckResult:
-    """Verify every claim in ``text`` against ``facts``; ``ok`` only if all pass and at least one names a fact."""
+    """Verify every claim in ``text`` against ``facts``; ``ok`` only if all pass and at least one names a fact.
+
+    ``language`` is the text's language; English and Chinese names are matched in either, since a
+    Chinese text quotes English titles.
+    """
     vocab = vocabulary(catalogue_titles, feature_labels)
     text = text or ""
     mentions = vocab.find(text)
     # titles are quoted data: "Tomorrow Never Dies" holds no "never", "Sally..." ends no sentence
     masked = _mask(text, [(m.start, m.end) for m in mentions if m.kind == "title"])
     negative = negative_ranges(masked)
-    by_key = facts.by_key()
     claims: list[Claim] = []
     for m in mentions:
         sign = -1 if any(a <= m.start < b for a, b in negative) else 1
-        claims.append(_verify_mention(m, sign, facts, by_key))
+        claims.append(_verify_mention(m, sign, facts))
     taken = [(m.start, m.end) for m in mentions]
     claims += _numbers(text, masked, taken, claims, facts, negative)
     claims += _unknown_names(text, masked, taken)
@@ -99,14 +102,14 @@ def check(text: str, facts: ExplanationFacts, catalogue_titles: Sequence[str], f
     return CheckResult(not problems, claims, problems)
 
 
-def _verify_mention(m, sign: int, facts: ExplanationFacts, by_key: dict[str, Fact]) -> Claim:
+def _verify_mention(m: Mention, sign: int, facts: ExplanationFacts) -> Claim:
     if m.kind == "title":
         matches = [f for f in facts.all if f.kind == "history_item" and f.title in m.refs]
         kind, ref = "history_item", sorted(m.refs)[0]
         if not matches and facts.title in m.refs:
             return Claim("target", facts.title, m.span, sign, True, "the recommended item itself", m.start)
         if not matches:
-            return Claim(kind, ref, m.span, sign, False, "this title is not among the facts (a past item the score did not use, or not materially).", m.start)
+            return Claim(kind, ref, m.span, sign, False, _absent(facts, m.refs, "title"), m.start)
     elif m.kind == "column":
         matches = [f for f in facts.all if f.kind == "feature" and f.column in m.refs]
         kind, ref = "feature", sorted(m.refs)[0]
@@ -118,7 +121,7 @@ def _verify_mention(m, sign: int, facts: ExplanationFacts, by_key: dict[str, Fac
         if m.kind == "popularity":
             matches = [f for f in facts.all if f.kind == "popularity"]
         if not matches:
-            return Claim(kind, ref, m.span, sign, False, "this feature is not among the facts.", m.start)
+            return Claim(kind, ref, m.span, sign, False, _absent(facts, m.refs, "feature"), m.start)
     right = [f for f in matches if f.sign == sign]
     if not right:
         fact = matches[0]
@@ -126,6 +129,14 @@ def _verify_mention(m, sign: int, facts: ExplanationFacts, by_key: dict[str, Fac
         said = "supporting" if sign > 0 else "holding it back"
         return Claim(kind, fact.key, m.span, sign, False, f"wrong sign: the fact {want}, but the text presents it as {said}.", m.start)
     return Claim(kind, right[0].key, m.span, sign, True, "", m.start)
+
+
+def _absent(facts: ExplanationFacts, refs: frozenset[str], what: str) -> str:
+    key = next((facts.omitted_names[r] for r in refs if r in facts.omitted_names), None)
+    if key is None:
+        return f"this {what} is not part of the score for this item; name only the facts."
+    pct = 100 * abs(facts.omitted[key]) / facts.mass if facts.mass else 0.0
+    return f"this {what} counts only a little ({pct:.1f}% of the score's weight); name only the facts."
 
 
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:

@@ -58,7 +58,8 @@ class ExplanationFacts:
     threshold: float  # below this |value| a term is negligible
     top_key: str  # the largest term of the whole attribution
     n_contributions: int
-    omitted: dict[str, float] = field(default_factory=dict)  # key -> value of terms left out, for reasons
+    omitted: dict[str, float] = field(default_factory=dict)  # key -> value of the terms left out
+    omitted_names: dict[str, str] = field(default_factory=dict)  # their titles / labels -> key, for reasons
 
     @property
     def all(self) -> list[Fact]:
@@ -70,6 +71,7 @@ class ExplanationFacts:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("omitted")
+        d.pop("omitted_names")
         return d
 
 
@@ -105,9 +107,11 @@ def facts_for(expl: Explanation, max_items: int = MAX_ITEMS, max_against: int = 
     support = [c for c in material if c.value > 0][: max(1, max_items - len(against))]
     chosen = {c.key for c in support + against}
     omitted = {c.key: c.value for c in parts if c.key not in chosen}
+    names = {str(c.evidence.get("title", c.label)) if c.kind == "history_item" else c.label: c.key
+             for c in parts if c.key not in chosen}
     return ExplanationFacts(
         user=expl.user, item=expl.item, title=expl.title, display=display_title(expl.title), score=expl.score,
         rank=expl.rank, supporting=[_fact(c, mass) for c in support], holding_back=[_fact(c, mass) for c in against],
         mass=mass, threshold=threshold, top_key=parts[0].key if parts else "", n_contributions=len(parts),
-        omitted=omitted,
+        omitted=omitted, omitted_names=names,
     )

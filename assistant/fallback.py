@@ -51,8 +51,8 @@ def _feature_sentence(facts: ExplanationFacts, zh: bool, first: bool) -> str:
             if share is not None and share.column == "genres":
                 options.append(f"{share.name_zh}占你记录的{share.share_pct}%，它也属于这一类{tail}。")
             return pick(options, *seed)
-        t = facts.display
-        return pick([f"《{t}》很受大家欢迎。", f"很多人都选择了《{t}》。", f"《{t}》的人气也很高。"], *seed) if pop else ""
+        t = f"《{facts.display}》" if first else "它"
+        return pick([f"{t}很受大家欢迎。", f"很多人都选择了{t}。", f"{t}的人气也很高。"], *seed) if pop else ""
     tail = pick([" and is popular with many people", ", and many people chose it", ", and it is widely popular"], *seed, "pop") if pop else ""
     lead = facts.display if first else pick(["It", "It also", "This one"], *seed, "lead")
     if feats:

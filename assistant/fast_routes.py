@@ -190,6 +190,9 @@ SEARCH = [
 ]
 
 
+_ONLY_GENRE = re.compile(r"^(?:only|just|some|more)?\s*\S+(?:\s+\S+)?\s*(?:movies?|films?|ones?|please|pls)?$|^(?:只要|只看|来点|来些)", re.I)
+
+
 def _shown_match(text: str, session: Session) -> bool:
     key = title_key(text)
     return bool(key) and any(title_key(s.title) == key for s in session.shown)
@@ -250,7 +253,8 @@ def fast_route(message: str, session: Session, lex: Lexicon) -> Decision | None:
     m = _first(SEARCH, text)
     if m and _item_text(m.group("x")) and not found:
         return Decision("search_catalogue", {"query": _item_text(m.group("x"))})
-    if found or _RECOMMEND.search(text):
+    only_genres = all(c.startswith("genres=") for c in found)  # "a space adventure" may be a search: ask the model
+    if (found and not only_genres) or _RECOMMEND.search(text) or _ONLY_GENRE.match(text):
         args: dict[str, Any] = {}
         if k is not None:
             args["k"] = k

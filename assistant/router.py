@@ -135,8 +135,8 @@ def _short_output(llm: Any) -> Any:
         return llm
 
 
-_HIJACK = re.compile(r"system prompt|instructions|ignore (?:all|previous|the above)|you are now|act as|pretend to be|as user|user\s*id|"
-                     r"系统提示|忽略(?:之前|以上)|假装|扮演|切换用户|用户\s*\d+", re.I)
+_HIJACK = re.compile(r"system prompt|instructions|ignore (?:all|previous|the above)|you are now|act as|pretend to be|as user|user\s*id|\buser\s*#?\d+|another user|other user|"
+                     r"系统提示|忽略(?:之前|以上)|假装|扮演|切换用户|用户\s*\d+|另一个用户|别的用户|其他用户", re.I)
 
 
 def looks_like_hijack(message: str) -> bool:

@@ -70,10 +70,13 @@ def explain(rec: Recommender, user: UserRef, item_id: str) -> Explanation:
             f"feature:{rec.feature_names[f]}",
         ))
     pop = int(rec.popularity[idx])
-    parts.append(Contribution(
-        "popularity", "popular with many people" if raw.bias >= 0 else "not widely chosen",
-        raw.bias, {"interactions": pop}, "popularity",
-    ))
+    if not history:
+        pop_label = f"popular with many people ({pop} chose it); you have no history yet"
+    elif raw.bias >= 0:
+        pop_label = f"popular with many people ({pop} chose it)"
+    else:
+        pop_label = f"already widely seen ({pop} chose it): for you the model leans to less obvious picks"
+    parts.append(Contribution("popularity", pop_label, raw.bias, {"interactions": pop}, "popularity"))
     parts = [p for p in parts if abs(p.value) > NEGLIGIBLE]
     parts.sort(key=lambda p: -abs(p.value))
     return Explanation(_user_name(user), str(item_id), rec.titles[idx], raw.total, rec.rank_of(history, item_id), parts)

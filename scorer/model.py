@@ -2,8 +2,11 @@
 
     s(u, i) = alpha * sum_{j in H(u)} B[j, i]          past items ("you watched Alien")
             + sum_f F[i, f] * a_u[f]                   item features weighted by the user's affinity
-            + b[i]                                     how widely liked item i is (popularity / bias)
+            + beta_u * pop[i]                          how widely chosen item i is (pop = log-count in [0, 1])
     a_u     = p_u @ W + c,   p_u = (x_u @ F) / |H(u)|  share of the user's history with each feature
+    beta_u  = beta for users with >= cold_n items; for fewer it moves linearly to cold_beta > 0 at
+              |H| = 0, so a new user starts from what is popular (the trained beta may be negative:
+              among strong item-item candidates the model prefers the less obvious ones)
 
 B is EASE's item-item matrix; alpha, W, c and b are trained with torch. A user is nothing but a
 history, so a new user is folded in from a few ratings without retraining.
@@ -19,18 +22,26 @@ import torch
 
 @dataclass
 class ScorerParams:
-    """Plain arrays; float32. Shapes: B (n, n), F (n, nf), W (nf, nf), c (nf,), b (n,)."""
+    """Plain arrays; float32. Shapes: B (n, n), F (n, nf), W (nf, nf), c (nf,), pop (n,)."""
 
     B: np.ndarray
     F: np.ndarray
     W: np.ndarray
     c: np.ndarray
-    b: np.ndarray
+    pop: np.ndarray
     alpha: float
+    beta: float
+    cold_beta: float = 1.0
+    cold_n: int = 5
 
     @property
     def n_items(self) -> int:
-        return int(self.b.shape[0])
+        return int(self.pop.shape[0])
+
+    def beta_for(self, n_history: np.ndarray | int) -> np.ndarray:
+        """Popularity weight for users with ``n_history`` past items."""
+        cold = np.clip(1.0 - np.asarray(n_history, dtype=np.float64) / self.cold_n, 0.0, 1.0)
+        return (1.0 - cold) * self.beta + cold * self.cold_beta
 
 
 def user_profile(params: ScorerParams, x: np.ndarray) -> np.ndarray:
@@ -49,7 +60,8 @@ def score_matrix(params: ScorerParams, x: np.ndarray) -> np.ndarray:
     xt = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))
     hist = params.alpha * (xt @ torch.from_numpy(params.B))  # (m, n)
     feat = torch.from_numpy(affinity(params, x).astype(np.float32)) @ torch.from_numpy(params.F).T  # (m, n)
-    return (hist + feat + torch.from_numpy(params.b)).numpy()
+    beta = torch.from_numpy(params.beta_for(x.sum(axis=1)).astype(np.float32))[:, None]  # (m, 1)
+    return (hist + feat + beta * torch.from_numpy(params.pop)).numpy()
 
 
 def score_history(params: ScorerParams, history_idx: np.ndarray) -> np.ndarray:
@@ -57,7 +69,8 @@ def score_history(params: ScorerParams, history_idx: np.ndarray) -> np.ndarray:
     x = np.zeros(params.n_items, np.float32)
     x[history_idx] = 1.0
     hist = params.alpha * params.B[history_idx].sum(axis=0) if len(history_idx) else np.zeros(params.n_items, np.float32)
-    return (hist + params.F @ affinity(params, x).astype(np.float32) + params.b).astype(np.float32)
+    beta = np.float32(params.beta_for(len(history_idx)))
+    return (hist + params.F @ affinity(params, x).astype(np.float32) + beta * params.pop).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -83,4 +96,4 @@ def contributions(params: ScorerParams, history_idx: np.ndarray, item: int) -> R
     hist = params.alpha * params.B[history_idx, item].astype(np.float64)
     active = np.flatnonzero(params.F[item])
     feats = params.F[item, active].astype(np.float64) * a[active]
-    return RawContributions(history_idx=np.asarray(history_idx), history=hist, feature_idx=active, features=feats, bias=float(params.b[item]))
+    return RawContributions(history_idx=np.asarray(history_idx), history=hist, feature_idx=active, features=feats, bias=float(np.float32(params.beta_for(len(history_idx))) * params.pop[item]))

@@ -146,8 +146,11 @@ class Recommender:
             "titles": self.titles,
             "features": {"names": self.feature_names, "labels": self.feature_labels, "columns": self.feature_columns},
             "tensors": {name: torch.from_numpy(np.ascontiguousarray(v)) for name, v in
-                        {"B": p.B, "F": p.F, "W": p.W, "c": p.c, "b": p.b, "popularity": self.popularity}.items()},
+                        {"B": p.B, "F": p.F, "W": p.W, "c": p.c, "pop": p.pop, "popularity": self.popularity}.items()},
             "alpha": p.alpha,
+            "beta": p.beta,
+            "cold_beta": p.cold_beta,
+            "cold_n": p.cold_n,
             "users": users,
             "hist_indptr": torch.tensor(indptr, dtype=torch.int64),
             "hist_items": torch.tensor(items, dtype=torch.int64),
@@ -168,6 +171,7 @@ class Recommender:
         return cls(
             dataset=data["dataset"], item_ids=item_ids, titles=list(data["titles"]),
             feature_names=list(f["names"]), feature_labels=list(f["labels"]), feature_columns=list(f["columns"]),
-            params=ScorerParams(B=t["B"], F=t["F"], W=t["W"], c=t["c"], b=t["b"], alpha=float(data["alpha"])),
+            params=ScorerParams(B=t["B"], F=t["F"], W=t["W"], c=t["c"], pop=t["pop"],
+                                alpha=float(data["alpha"]), beta=float(data["beta"]), cold_beta=float(data["cold_beta"]), cold_n=int(data["cold_n"])),
             popularity=t["popularity"], histories=histories, meta=dict(data["meta"]),
         )

@@ -27,7 +27,7 @@ from scorer.model import ScorerParams, score_matrix
 class TrainConfig:
     lambdas: tuple[float, ...] = (100.0, 200.0, 300.0, 500.0, 800.0, 1200.0)
     val_frac: float = 0.2
-    epochs: int = 150
+    epochs: int = 80
     lr: float = 0.05
     l2_w: float = 1e-3
     popularity_term: bool = True
@@ -179,7 +179,7 @@ def train_scorer(
         alpha_f, w_f, c_f, beta_f = fit
         held = ~train_mask
         for g, shrink in enumerate(grid):
-            p = ScorerParams(B=b_fit, F=f32, W=shrink * w_f, c=shrink * c_f, b=shrink * beta_f * lp_in, alpha=alpha_f)
+            p = ScorerParams(B=b_fit, F=f32, W=shrink * w_f, c=shrink * c_f, pop=lp_in, alpha=alpha_f, beta=shrink * beta_f)
             pooled[g] += held.sum() * ndcg_at_k(score_matrix(p, xin_dense[held]), x_in[held], x_out[held])
     shrink_scores = {shrink: float(v / x.shape[0]) for shrink, v in zip(grid, pooled)}
     shrink = max(cfg.shrinks, key=lambda s_: (shrink_scores[s_], s_))
@@ -187,6 +187,6 @@ def train_scorer(
     alpha = float(np.exp(np.mean([np.log(f[0]) for f in fits])))
     w, c, beta = (np.mean([f[i] for f in fits], axis=0) for i in (1, 2, 3))
     log(f"side terms kept at {shrink:g} (held-out NDCG@10 {ndcg_full:.4f} vs EASE {shrink_scores[0.0]:.4f}); alpha={alpha:.3f}")
-    params = ScorerParams(B=ease_weights(x, lam), F=f32, W=(shrink * w).astype(np.float32), c=(shrink * c).astype(np.float32), b=(shrink * float(beta) * log_popularity(x)).astype(np.float32), alpha=alpha)
+    params = ScorerParams(B=ease_weights(x, lam), F=f32, W=(shrink * w).astype(np.float32), c=(shrink * c).astype(np.float32), pop=log_popularity(x), alpha=alpha, beta=shrink * float(beta))
     report = TrainReport(lam=lam, val_ndcg_ease=shrink_scores[0.0], val_ndcg=ndcg_full, shrink=shrink, seconds=time.perf_counter() - start, lambda_scores=lambda_scores)
     return params, report

@@ -23,8 +23,8 @@ RELATIVE = {
 ALIASES = {"genre": "genres", "category": "genres", "length": "runtime", "duration": "runtime", "minutes": "runtime",
            "released": "year", "release_year": "year", "date": "year", "rating": "imdb_rating"}
 CLEAR_WORDS = {"clear", "reset", "none", "any", "no constraints"}
-_NEGATED = re.compile(r"^(?:no|not|without|exclude|excluding|skip|avoid)\s+(.+?)s?$", re.I)
-_ONLY = re.compile(r"^(?:only|just)\s+(.+?)s?$", re.I)
+_NEGATED = re.compile(r"^(?:no|not|without|exclude|excluding|skip|avoid)\s+(.+)$", re.I)
+_ONLY = re.compile(r"^(?:only|just)\s+(.+)$", re.I)
 
 
 def vocabulary(items: pd.DataFrame, schema: dict[str, str], column: str) -> list[str]:
@@ -49,12 +49,13 @@ def _column(name: str, schema: dict[str, str]) -> str:
 
 def _label_column(word: str, items: pd.DataFrame, schema: dict[str, str]) -> tuple[str, str] | None:
     """('genres', 'Horror') for 'horror' or 'Horror movies', if some label column has that value."""
-    word = word.strip().lower()
+    word = re.sub(r"\s+(?:movies|films|ones|items|please)$", "", word.strip().lower())
+    forms = {word, word[:-1] if word.endswith("s") else word, word[:-3] + "y" if word.endswith("ies") else word}
     for col, kind in schema.items():
         if kind not in ("multi", "category"):
             continue
         for value in vocabulary(items, schema, col):
-            if value.lower() in (word, word.rstrip("s"), word.removesuffix(" movies"), word.removesuffix(" films")):
+            if value.lower() in forms:
                 return col, value
     return None
 
@@ -97,8 +98,12 @@ def normalize(texts: Iterable[str], items: pd.DataFrame, schema: dict[str, str],
                 continue
             cond = parse_condition(text)
             column = _column(cond.column, schema)
-            check(Condition(column, cond.op, cond.value), items, schema)
-            out.append(f"{column}{cond.op}{cond.value}")
+            value = cond.value
+            check(Condition(column, cond.op, value), items, schema)
+            if schema[column] in ("multi", "category"):
+                spelled = {v.lower(): v for v in vocabulary(items, schema, column)}
+                value = ",".join(spelled[v.strip().lower()] for v in value.split(","))
+            out.append(f"{column}{cond.op}{value}")
     return out
 
 

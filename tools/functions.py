@@ -7,19 +7,21 @@ Each returns a ``ToolResult``: ``text`` is the compact JSON observation the lang
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from assistant.session import FEEDBACK_KINDS, Shown
-from because.errors import InputError
+from because.errors import BrokenPartError, InputError
 from scorer import attribution
 from tools import constraints as cons
 from tools.context import ToolContext
 from tools.resolve import resolve_item
 
 MAX_K = 20
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -69,8 +71,10 @@ def explain(ctx: ToolContext, item: str) -> ToolResult:
     item_id = resolve_item(ctx, item)
     expl = attribution.explain(ctx.rec, ctx.user_ref(), item_id)
     ctx.session.focus = item_id
-    return ToolResult(_observe({"item": item_id, "title": expl.title, "rank": expl.rank, "score": round(expl.score, 4),
-                                "parts": _contrib_dicts(expl, 5)}), {"explanation": expl})
+    position = next((n for n, s in enumerate(ctx.session.shown, 1) if s.item == item_id), None)
+    return ToolResult(_observe({"item": item_id, "title": expl.title, "position": position, "rank": expl.rank,
+                                "score": round(expl.score, 4), "parts": _contrib_dicts(expl, 5)}),
+                      {"explanation": expl, "position": position})
 
 
 def why_not(ctx: ToolContext, item: str) -> ToolResult:
@@ -141,12 +145,15 @@ def search_catalogue(ctx: ToolContext, query: str, filters: list[str] | None = N
     if not query or not query.strip():
         raise InputError("the search query is empty.", "describe what to look for, e.g. 'a funny western'.")
     conds = cons.normalize(filters or [], ctx.items, ctx.schema)
-    if ctx.store is None:
-        rows = _keyword_search(ctx, query, cons.allowed_mask(ctx.items, ctx.schema, conds), k)
-        return ToolResult(_observe({"results": [{k_: r[k_] for k_ in ("id", "title")} for r in rows]}), {"results": rows})
-    scores = ctx.rec.scores(ctx.user_ref())
-    hits = ctx.store.personal_search(query, scores, ctx.rec.item_index, k=k, filters=conds or None, exclude=ctx.excluded())
-    return _hits(ctx, hits)
+    if ctx.store is not None:
+        try:
+            scores = ctx.rec.scores(ctx.user_ref())
+            hits = ctx.store.personal_search(query, scores, ctx.rec.item_index, k=k, filters=conds or None, exclude=ctx.excluded())
+            return _hits(ctx, hits)
+        except BrokenPartError as err:  # Chroma down or not indexed: word matching still finds titles
+            log.warning("vector search unavailable, using keyword search: %s", err)
+    rows = _keyword_search(ctx, query, cons.allowed_mask(ctx.items, ctx.schema, conds), k)
+    return ToolResult(_observe({"results": [{k_: r[k_] for k_ in ("id", "title")} for r in rows]}), {"results": rows})
 
 
 def similar_to(ctx: ToolContext, item: str, k: int = 5) -> ToolResult:
@@ -154,7 +161,10 @@ def similar_to(ctx: ToolContext, item: str, k: int = 5) -> ToolResult:
     item_id = resolve_item(ctx, item)
     ctx.session.focus = item_id
     if ctx.store is not None:
-        return _hits(ctx, ctx.store.similar(item_id, k=k, exclude=ctx.excluded()))
+        try:
+            return _hits(ctx, ctx.store.similar(item_id, k=k, exclude=ctx.excluded()))
+        except BrokenPartError as err:
+            log.warning("vector store unavailable, using co-occurrence: %s", err)
     idx = ctx.rec.index_of(item_id)
     together = ctx.rec.params.B[idx].astype(float).copy()  # (n_items,) EASE weights from this item
     together[idx] = -np.inf

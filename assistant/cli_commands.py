@@ -1,0 +1,145 @@
+"""`because ask` and `because chat`: the assistant in a terminal.
+
+Both return an exit code: 0 fine, 2 bad input (unknown user, someone else's session), 1 a part broke.
+The language model and the vector store are optional: without them the assistant still
+recommends and explains (templates, keyword search) and says so.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from because.errors import BecauseError, BrokenPartError, InputError
+from because.settings import Settings
+
+
+def load_recommender(settings: Settings) -> Any:
+    from scorer.pipeline import active_model_path
+    from scorer.recommender import Recommender
+
+    return Recommender.load(active_model_path(settings.home))
+
+
+def load_catalogue_for(settings: Settings, rec: Any) -> Any | None:
+    """The catalogue the model was trained on (for constraints like runtime<100), if it can be loaded."""
+    from catalogue import BUILTINS, load_builtin, load_files
+
+    try:
+        if rec.dataset in BUILTINS:
+            return load_builtin(rec.dataset)
+        files = rec.meta.get("files") or {}
+        if files.get("items") and files.get("interactions"):
+            return load_files(files["items"], files["interactions"], schema_path=files.get("schema"))
+    except BecauseError as err:
+        print(f"note: catalogue facts unavailable ({err}); constraints on features are off.", file=sys.stderr)
+    return None
+
+
+def load_llm(settings: Settings) -> Any | None:
+    from assistant.llm_backend import make_chat_model
+
+    try:
+        return make_chat_model(settings)
+    except BecauseError as err:
+        print(f"note: no language model ({err}); answers use templates.", file=sys.stderr)
+        return None
+
+
+class LazyStore:
+    """Opens the Chroma store (and the embedding model) on first use only: most turns never need it."""
+
+    def __init__(self, settings: Settings, name: str) -> None:
+        self._settings, self._name, self._store = settings, name, None
+
+    def __getattr__(self, attr: str) -> Any:
+        if self._store is None:
+            from vectorstore import open_store
+
+            self._store = open_store(self._settings, self._name)
+        return getattr(self._store, attr)
+
+
+def load_store(settings: Settings, rec: Any) -> Any | None:
+    return LazyStore(settings, rec.dataset)
+
+
+def _assistant(settings: Settings, user: str, session_id: str | None) -> Any:
+    from assistant.agent import Assistant
+    from assistant.session import open_session
+
+    rec = load_recommender(settings)
+    rec.history(user)  # unknown user: InputError now, before any model starts
+    session = open_session(settings.home, session_id, str(user))
+    return Assistant(rec, session, catalogue=load_catalogue_for(settings, rec), store=load_store(settings, rec),
+                     llm=load_llm(settings))
+
+
+def _fail(err: BecauseError) -> int:
+    print(str(err), file=sys.stderr)
+    return 2 if isinstance(err, InputError) else 1
+
+
+def ask(settings: Settings, user: str, message: str, session: str | None = None, as_json: bool = False) -> int:
+    """Answer one message for ``user``; with ``session`` the conversation continues from <home>/sessions/."""
+    from assistant.session import save_session
+
+    try:
+        assistant = _assistant(settings, user, session)
+        answer = assistant.respond(message)
+        if session is not None:
+            save_session(settings.home, assistant.session)
+    except BecauseError as err:
+        return _fail(err)
+    if as_json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1, default=str))
+    else:
+        print(answer.render())
+    return 0
+
+
+def chat(settings: Settings, user: str, session: str | None = None) -> int:
+    """Interactive loop; recommendations print as soon as they exist, explanations as each is written."""
+    from assistant.language import display_title
+    from assistant.session import save_session
+
+    try:
+        assistant = _assistant(settings, user, session)
+    except BecauseError as err:
+        return _fail(err)
+    print(f"Because - chatting as user {user}. Ask for recommendations, then 'why the second one?'. /quit to leave.")
+    while True:
+        try:
+            message = input("> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            break
+        if message in ("/quit", "/exit", "quit", "exit"):
+            break
+        if not message:
+            continue
+        pending: list[dict[str, Any]] = []
+
+        def on_event(kind: str, payload: Any) -> None:
+            if kind == "recommendations":
+                pending[:] = payload
+            elif kind == "reply":
+                print(payload)
+                for r in pending:
+                    print(f"{r['rank']}. {display_title(r['title'])}", flush=True)
+            elif kind == "explanation":
+                print(f"   [{display_title(payload['title'] or payload['item'])}] {payload['text']}", flush=True)
+
+        try:
+            answer = assistant.respond(message, on_event=on_event)
+        except BrokenPartError as err:
+            print(str(err), file=sys.stderr)
+            continue
+        if answer.notice:
+            print(answer.notice)
+        for h in answer.results:
+            print(f"- {display_title(h['title'])}")
+        if session is not None:
+            save_session(settings.home, assistant.session)
+    return 0

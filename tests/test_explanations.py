@@ -1,0 +1,144 @@
+"""Explanation writer: template texts pass the checker on real explanations; a scripted model is
+retried on a failed check and replaced by the template when it keeps failing or breaks."""
+
+from __future__ import annotations
+
+import json
+
+import jinja2
+import pytest
+from langchain_core.messages import AIMessage, AIMessageChunk
+
+from assistant.claim_checker import check
+from assistant.explanations import explain_items, stream_explanation
+from assistant.facts import facts_for
+from assistant.fallback import fallback_text
+from because.errors import LanguageModelError
+from scorer.attribution import Contribution, Explanation, explain
+
+TITLES = ["Star Wars (1977)", "Alien (1979)", "Aliens (1986)", "Matrix, The (1999)", "Blade Runner (1982)"]
+LABELS = ["Sci-Fi", "Horror", "Drama", "the 1970s", "the 1990s"]
+
+
+class ScriptedLLM:
+    """Answers from a queue; an Exception in the queue is raised. Records every call's messages."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.calls = []
+
+    def _next(self, messages):
+        self.calls.append(messages)
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def invoke(self, messages, **kwargs):
+        return AIMessage(content=self._next(messages))
+
+    def stream(self, messages, **kwargs):
+        for word in self._next(messages).split(" "):
+            yield AIMessageChunk(content=word + " ")
+
+
+def _expl() -> Explanation:
+    parts = [
+        Contribution("popularity", "popular with many people", 0.8, {"interactions": 300}, "popularity"),
+        Contribution("history_item", "you rated Star Wars (1977) 5★", 0.4, {"item": "50", "title": "Star Wars (1977)", "rating": 5.0}, "item:50"),
+        Contribution("feature", "Sci-Fi", 0.25, {"feature": "genres=Sci-Fi", "column": "genres", "share_of_your_history": 0.32}, "feature:genres=Sci-Fi"),
+        Contribution("feature", "the 1970s", -0.2, {"feature": "year=1970s", "column": "year", "share_of_your_history": 0.05}, "feature:year=1970s"),
+    ]
+    return Explanation("7", "89", "Blade Runner (1982)", 1.25, 3, parts)
+
+
+GOOD = json.dumps({"text": "You rated Star Wars (1977) 5★, and Blade Runner (1982) fits your taste for Sci-Fi."})
+HALLUCINATED = json.dumps({"text": "You rated The Matrix (1999) 5★, so you will love Blade Runner (1982)."})
+
+
+def run(llm, language="en", **kw):
+    return explain_items([_expl()], language=language, llm=llm, catalogue_titles=TITLES, feature_labels=LABELS, **kw)[0]
+
+
+def test_no_model_gives_checked_template():
+    out = run(None)
+    assert out.fallback and out.checked and out.attempts == 0
+    assert "Star Wars (1977) 5★" in out.text
+    assert out.facts["supporting"][0]["key"] == "popularity"
+    assert run(None, language="zh").text != out.text
+
+
+def test_hallucination_is_retried_with_the_failure_named():
+    llm = ScriptedLLM(HALLUCINATED, GOOD)
+    out = run(llm)
+    assert out.checked and not out.fallback and out.attempts == 2
+    assert out.text == json.loads(GOOD)["text"]
+    retry_note = llm.calls[1][-1].content
+    assert "Matrix" in retry_note and "fact check" in retry_note
+    assert any(c["kind"] == "history_item" and c["ok"] for c in out.claims)
+
+
+def test_garbage_twice_falls_back():
+    out = run(ScriptedLLM("not json at all", json.dumps({"answer": 1})))
+    assert out.fallback and out.checked
+    out = run(ScriptedLLM(HALLUCINATED, HALLUCINATED))
+    assert out.fallback and out.checked and out.attempts == 2 and out.problems
+
+
+@pytest.mark.parametrize("error", [LanguageModelError("down"), ConnectionError("refused"), RuntimeError("boom")])
+def test_model_errors_never_raise(error):
+    llm = ScriptedLLM(error)
+    out = run(llm)
+    assert out.fallback and out.checked and len(llm.calls) == 1
+
+
+def test_timeout_skips_the_model():
+    llm = ScriptedLLM(GOOD)
+    out = run(llm, timeout=0)
+    assert out.fallback and not llm.calls
+
+
+def test_prompt_quotes_facts_and_has_stable_prefix():
+    llm_a, llm_b = ScriptedLLM(GOOD), ScriptedLLM(GOOD)
+    run(llm_a)
+    run(llm_b, language="zh")
+    system_a, user_a = llm_a.calls[0]
+    assert system_a.content == llm_b.calls[0][0].content  # the same system prompt for every item and language
+    assert '"Star Wars (1977)" rated 5★' in user_a.content and '"the 1970s"' in user_a.content
+    assert '"科幻"' in llm_b.calls[0][1].content
+
+
+def test_stream_passes_or_is_replaced():
+    text = json.loads(GOOD)["text"]
+    events = list(stream_explanation(_expl(), llm=ScriptedLLM(text), catalogue_titles=TITLES, feature_labels=LABELS))
+    assert events[0].kind == "facts" and events[-1].kind == "final"
+    assert "".join(e.text for e in events if e.kind == "delta").strip() == text
+    assert not events[-1].replaced and not events[-1].item.fallback
+    bad = list(stream_explanation(_expl(), llm=ScriptedLLM("You rated Aliens (1986) 5★."), catalogue_titles=TITLES, feature_labels=LABELS))
+    assert bad[-1].replaced and bad[-1].item.fallback and bad[-1].item.checked
+    none = list(stream_explanation(_expl(), llm=None, catalogue_titles=TITLES, feature_labels=LABELS))
+    assert [e.kind for e in none] == ["facts", "final"] and none[-1].item.fallback
+
+
+def test_prompt_missing_variable_raises():
+    from prompts import load, render
+
+    assert "{{ item }}" in load("explain")
+    with pytest.raises(jinja2.UndefinedError):
+        render("explain.md", item='"x"')
+
+
+def test_templates_pass_the_checker_on_real_explanations(ml100k_recommender):
+    rec = ml100k_recommender
+    texts = {"en": [], "zh": []}
+    for user in sorted(rec.histories, key=int)[:40]:
+        for r in rec.recommend(user, k=3):
+            facts = facts_for(explain(rec, user, r.item_id))
+            for language in texts:
+                text = fallback_text(facts, language)
+                res = check(text, facts, rec.titles, rec.feature_labels, language)
+                assert res.ok, (text, res.problems)
+                assert facts.top_key in {c.ref for c in res.claims}  # the largest term is always named
+                texts[language].append(text)
+    for language, group in texts.items():
+        assert len(set(group)) / len(group) >= 0.95, language
