@@ -9,6 +9,8 @@ from typing import Generic, TypeVar
 import numpy as np
 import scipy.sparse as sp
 
+from scorer.ease import ease_weights
+
 from evaluation.metrics import Ranker, evaluate_ranker
 from evaluation.splits import Split
 
@@ -101,13 +103,7 @@ class EASE:
         self.weights: np.ndarray | None = None  # (n_items, n_items) float32
 
     def fit(self, train: sp.csr_matrix) -> EASE:
-        x = sp.csr_matrix(train, dtype=np.float64)
-        gram = (x.T @ x).toarray()  # (n_items, n_items)
-        gram[np.diag_indices_from(gram)] += self.lam
-        p = np.linalg.inv(gram)
-        b = -p / np.diag(p)[None, :]  # B_ij = -P_ij / P_jj
-        b[np.diag_indices_from(b)] = 0.0
-        self.weights = b.astype(np.float32)
+        self.weights = ease_weights(train, self.lam)
         return self
 
     def score(self, users: np.ndarray, train: sp.csr_matrix) -> np.ndarray:
