@@ -76,7 +76,8 @@ def ndcg_at_k(scores: np.ndarray, seen: sp.csr_matrix, target: sp.csr_matrix, k:
     """Mean NDCG@k over users with targets; seen items are excluded from the ranking."""
     s = scores.copy()
     s[seen.nonzero()] = -np.inf
-    top = np.argpartition(-s, k, axis=1)[:, :k]
+    k = min(k, s.shape[1])  # a catalogue may have fewer than k items
+    top = np.argpartition(-s, k - 1, axis=1)[:, :k]
     order = np.take_along_axis(s, top, 1).argsort(axis=1)[:, ::-1]
     top = np.take_along_axis(top, order, 1)
     t = target.toarray() > 0
@@ -106,8 +107,9 @@ def _fit_residual(hist: torch.Tensor, f: np.ndarray, x_in: np.ndarray, x_out: np
     seen = xi > 0
     cand = torch.zeros_like(seen)
     if cfg.candidates:
-        top = torch.topk(hist.masked_fill(seen, -1e9), cfg.candidates, dim=1).indices
+        top = torch.topk(hist.masked_fill(seen, -1e9), min(cfg.candidates, hist.shape[1]), dim=1).indices
         cand.scatter_(1, top, True)
+        cand &= ~seen  # with fewer unseen items than candidates, topk also picks seen ones
     else:
         cand = ~seen
     xo = xo * cand
