@@ -62,9 +62,10 @@ class Assistant:
 
     def __init__(self, rec: Any, session: Session, *, catalogue: Any | None = None, store: Any | None = None,
                  llm: Any | None = None, model: BaseChatModel | None = None, explain_llm: Any | None = "same",
-                 catalogue_name: str | None = None) -> None:
+                 catalogue_name: str | None = None, llm_explanations: int | None = 3) -> None:
         self.rec, self.session, self.llm = rec, session, llm
         self.explain_llm = llm if explain_llm == "same" else explain_llm
+        self.llm_explanations = llm_explanations  # items per turn whose explanation the model writes; the rest use the template
         self.ctx = ToolContext.build(rec, session, catalogue, store)
         self.ctx.on_result = self._on_result
         genres = vocabulary(self.ctx.items, self.ctx.schema, "genres") if self.ctx.schema.get("genres") == "multi" else []
@@ -173,8 +174,16 @@ class Assistant:
         llm_for_text = self.explain_llm if self._llm_usable() else None
 
         def emit(kind: str, payload: Any) -> None:
-            if kind in ("explanation", "reply"):
-                self._turn.setdefault("t_first_prose", time.perf_counter() - t0)
+            now = time.perf_counter() - t0
+            if kind == "delta":
+                self._turn.setdefault("t_first_token", now)
+            if kind == "explanation":
+                self._turn.setdefault("t_first_explanation", now)
+            if kind in ("explanation", "reply", "delta"):
+                self._turn.setdefault("t_first_prose", now)
+            if kind == "llm_failed":
+                self._llm_failed(RuntimeError(payload))
+                return
             if on_event is not None:
                 on_event(kind, payload)
 
@@ -183,11 +192,10 @@ class Assistant:
             data = result.data
             if name == "recommend" and "recommendations" in data:
                 answer.recommendations = [_rec_dict(r) for r in data["recommendations"]]
-                answer.explanations += write_explanations(data["explanations"], lang, llm_for_text, self.rec,
-                                                          on_item=lambda d: emit("explanation", d))
+                answer.explanations += write_explanations(data["explanations"], lang, llm_for_text, self.rec, emit,
+                                                          self.llm_explanations)
             elif name == "explain" and "explanation" in data:
-                answer.explanations += write_explanations([data["explanation"]], lang, llm_for_text, self.rec,
-                                                          on_item=lambda d: emit("explanation", d))
+                answer.explanations += write_explanations([data["explanation"]], lang, llm_for_text, self.rec, emit)
             elif name in ("search_catalogue", "similar_to") and "results" in data:
                 answer.results = [{"item": r["id"], "title": r["title"]} for r in data["results"]]
             elif name == "what_if" and "what_if" in data:

@@ -7,7 +7,6 @@ state only what the tools computed. Explanations of items come from ``explain_it
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -239,34 +238,36 @@ def _template_explanations(explanations: Sequence[Explanation], language: str) -
 
 
 def write_explanations(explanations: Sequence[Explanation], language: str, llm: Any | None, rec: Any,
-                       on_item: Callable[[dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
-    """One explanation per item through ``explain_items`` (one item at a time, so the first shows early).
+                       on_event: Callable[[str, Any], None] | None = None, llm_items: int | None = None) -> list[dict[str, Any]]:
+    """One checked explanation per item, streamed: ``on_event("delta", {"item", "text"})`` as the model
+    writes, ``on_event("explanation", dict)`` when an item's checked text is final.
 
-    Falls back to the deterministic template if the writer itself fails: the user always gets text.
+    The first ``llm_items`` items are written by the model (all if None), the rest by the template,
+    which bounds a turn's time on a slow CPU. Never raises: a failing writer gives the template.
     """
-    try:
-        from assistant.explanations import explain_items
-    except ImportError:
-        explain_items = None
+    from assistant.explanations import stream_explanation
+
+    emit = on_event or (lambda kind, payload: None)
     out = []
-    for e in explanations:
+    for n, e in enumerate(explanations):
+        model = llm if llm_items is None or n < llm_items else None
         try:
-            if explain_items is None:
-                raise RuntimeError("assistant.explanations is not available")
-            kwargs = _writer_kwargs(explain_items, language, llm, rec)
-            done = [explained_dict(x) for x in explain_items([e], **kwargs)]
+            final = None
+            for event in stream_explanation(e, language=language, llm=model, catalogue_titles=rec.titles,
+                                            feature_labels=rec.feature_labels):
+                if event.kind == "delta":
+                    emit("delta", {"item": e.item, "text": event.text})
+                elif event.kind == "final":
+                    final = event
+            done = explained_dict(final.item)
+            done["replaced"] = bool(final.replaced)
+            failure = next((p for p in final.item.problems if p.startswith("language model failed")), None)
+            if failure is not None and model is not None:  # down or slow: don't wait on it for every item
+                emit("llm_failed", failure)
+                llm = None
         except Exception as err:  # noqa: BLE001 - an explanation must never cost the user the answer
             log.warning("explanation writer failed for item %s: %s", e.item, err)
-            done = _template_explanations([e], language)
-        for d in done:
-            out.append(d)
-            if on_item is not None:
-                on_item(d)
+            done = _template_explanations([e], language)[0]
+        out.append(done)
+        emit("explanation", done)
     return out
-
-
-def _writer_kwargs(fn: Callable[..., Any], language: str, llm: Any | None, rec: Any) -> dict[str, Any]:
-    params = inspect.signature(fn).parameters
-    offer = {"language": language, "llm": llm, "rec": rec, "recommender": rec,
-             "catalogue_titles": rec.titles, "titles": rec.titles, "feature_labels": rec.feature_labels}
-    return {k: v for k, v in offer.items() if k in params}

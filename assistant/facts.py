@@ -3,7 +3,7 @@
 A term is *negligible* when it is below ``REL_TOP`` of the largest term or below ``REL_MASS`` of the
 score's total absolute mass (sum of |terms|). Heavy users spread their score over hundreds of
 small history terms, so the largest-term rule does most of the cutting; the mass rule keeps a
-light user's tiny terms out.
+light user's tiny terms out, but never cuts a term of at least half the largest one.
 """
 
 from __future__ import annotations
@@ -101,7 +101,8 @@ def facts_for(expl: Explanation, max_items: int = MAX_ITEMS, max_against: int = 
     parts = sorted(expl.contributions, key=lambda c: -abs(c.value))
     mass = float(sum(abs(c.value) for c in parts))
     top = abs(parts[0].value) if parts else 0.0
-    threshold = max(REL_TOP * top, REL_MASS * mass)
+    # the mass rule never cuts the terms within half of the largest (a heavy user's score is all small terms)
+    threshold = min(max(REL_TOP * top, REL_MASS * mass), 0.5 * top)
     material = [c for c in parts if abs(c.value) >= threshold and abs(c.value) > 0]
     against = [c for c in material if c.value < 0][:max_against]
     support = [c for c in material if c.value > 0][: max(1, max_items - len(against))]

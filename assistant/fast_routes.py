@@ -134,7 +134,7 @@ def _re(pattern: str) -> re.Pattern[str]:
 WHY_NOT = [
     _re(r"^(?:but\s+|and\s+|so\s+)?(?:why\s+(?:not|no)|how\s+come\s+(?:not|no)|why\s+(?:isn'?t|is\s+not|wasn'?t|was\s+not|aren'?t)"
         r"|why\s+(?:didn'?t|did\s+not|don'?t|do\s+not|won'?t|wouldn'?t)\s+you\s+(?:recommend|suggest|include|pick|show|list|choose)(?:\s+me)?"
-        r"|why\s+(?:no|is\s+there\s+no))\s+(?P<x>.+?)(?:\s+(?:recommended|suggested|included|listed|there|here|on\s+(?:the|my)\s+list|in\s+(?:the|my)\s+list|for\s+me))?$"),
+        r"|why\s+(?:no|is\s+there\s+no)|how\s+come\s+(?:there'?s|there\s+is)\s+no|why\s+(?:is|was)\s+there\s+no)\s+(?P<x>.+?)(?:\s+(?:recommended|suggested|included|listed|there|here|on\s+(?:the|my)\s+list|in\s+(?:the|my)\s+list|for\s+me))?$"),
     _re(r"^(?:那|但是|可是)?(?:为什么|为啥|为何|怎么)(?:不|没|没有)(?:给我)?(?:推荐|选|包括|列出|推)?(?P<x>.+?)$"),
     _re(r"^(?P<x>.+?)(?:为什么|为啥|怎么)(?:不|没|没有)(?:被)?(?:推荐|在列表里|入选)"),
 ]
@@ -142,7 +142,9 @@ EXPLAIN_POS = [
     _re(rf"^(?:and\s+|so\s+)?(?:why|how\s+come|explain)(?:\s+(?:did|do|would)\s+you\s+(?:recommend|suggest|pick|choose|include|show))?(?:\s+(?:is|was|recommend|the\s+reason\s+for))?\s+(?P<pos>{POS})(?:\s+(?:there|here|recommended|suggested|on\s+the\s+list|for\s+me))*$"),
     _re(rf"^(?:tell\s+me\s+(?:more\s+)?about|more\s+about|explain|what'?s\s+(?:good\s+)?about)\s+(?P<pos>{POS})$"),
     _re(rf"^(?:那)?(?:为什么|为啥|为何)(?:要|会)?(?:推荐|选|是|给我推荐|推)?(?P<pos>{ZH_POS})(?:呢)?$"),
-    _re(rf"^(?P<pos>{ZH_POS})(?:为什么|是为什么|为啥)(?:推荐|被推荐|会被推荐)?(?:呢)?$"),
+    _re(rf"^(?P<pos>{ZH_POS})(?:为什么|是为什么|为啥|凭什么|怎么)(?:会)?(?:推荐|被推荐|适合|入选|排在|给我|好|值得).*$"),
+    _re(rf"^(?P<pos>{ZH_POS})(?:为什么|是为什么|为啥)$"),
+    _re(rf"^(?:why|how\s+come|what\s+makes)\s+(?P<pos>{POS})\s+(?:a\s+good\s+(?:fit|match|pick)|right|good|suitable|recommended).*$"),
     _re(rf"^(?:解释一下|说说|讲讲)(?P<pos>{ZH_POS})$"),
 ]
 FOLLOW_POS = [_re(rf"^(?:and|what\s+about|how\s+about|and\s+what\s+about)?\s*(?P<pos>{POS})$"),
@@ -157,6 +159,8 @@ WHAT_IF = [
     (_re(r"^(?:what\s+if|suppose|imagine|pretend|say|and\s+if|if)\s+i\s+(?:had\s*n'?t|had\s+not|did\s*n'?t|did\s+not|never|have\s*n'?t|have\s+not)(?:\s+ever)?\s+"
          r"(?:seen|watched|rated|bought|chosen|saw|watch|see|rate|buy|liked|like|choose|picked)\s+(?P<x>.+)$"), "remove"),
     (_re(r"^(?:forget|ignore|remove|drop|take\s+out)\s+(?:that\s+i\s+(?:watched|saw|rated)\s+)?(?P<x>.+?)(?:\s+from\s+my\s+history)?$"), "remove"),
+    (_re(r"^(?:how\s+)?(?:would|will|does|do)\s+(?:my\s+)?(?:list|recommendations|suggestions|picks|it)\s+(?:change|look|be\s+different)\s+without\s+(?P<x>.+)$"), "remove"),
+    (_re(r"^(?:去掉|去除|删掉|不算|拿掉)(?P<x>.+?)(?:之后|以后|后|的话).*$"), "remove"),
     (_re(r"^(?:what\s+if|suppose|imagine|pretend)\s+(?P<x>.+?)\s+(?:wasn'?t|were\s*n'?t|was\s+not|is\s*n'?t)\s+in\s+my\s+history$"), "remove"),
     (_re(r"^(?:what\s+if|suppose|imagine|pretend)\s+i\s+(?:had\s+)?(?:seen|watched|rated|liked|loved|saw|watch|like|bought)\s+(?P<x>.+)$"), "add"),
     (_re(r"^(?:如果|假如|要是|假设|若是|那如果)我(?:没有?|从没|从来没|没)(?:有)?(?:看过|看|评过分|评过|买过|选过|看了)(?P<x>.+?)(?:会怎样|会怎么样|会如何|会有什么变化|推荐会变吗)?$"), "remove"),
@@ -164,7 +168,8 @@ WHAT_IF = [
 ]
 PROFILE = _re(r"what\s+do\s+you\s+know\s+(?:about|of)\s+me|what\s+you\s+know\s+about\s+me|my\s+profile|what\s+have\s+i\s+(?:watched|rated|seen|liked)"
               r"|\bmy\s+(?:tastes?|history|preferences)\b|what\s+do\s+i\s+(?:like|usually\s+like)|how\s+well\s+do\s+you\s+know\s+me|what\s+data\s+do\s+you\s+(?:have|use|keep)"
-              r"|what\s+information\s+do\s+you\s+have|你对我了解多少|你了解我什么|你知道我什么|你知道关于我的|我的(?:资料|档案|喜好|口味|偏好|历史|记录)|你对我知道多少|你都知道我|你了解我吗|你有我的什么")
+              r"|what\s+information\s+do\s+you\s+have|what\s+(?:kind|sort|type)s?\s+of\s+(?:movies?|films?|things|items)\s+do\s+i\s+(?:like|enjoy|prefer)"
+              r"|你知道我喜欢什么|你用了我的哪些数据|我的哪些数据|关于我的数据|你怎么知道我喜欢|你对我了解多少|你了解我什么|你知道我什么|你知道关于我的|我的(?:资料|档案|喜好|口味|偏好|历史|记录)|你对我知道多少|你都知道我|你了解我吗|你有我的什么")
 FEEDBACK = [
     (_re(r"^(?:i'?m\s+|i\s+am\s+)?not\s+interested(?:\s+in)?\s*(?P<x>.*)$"), "not_interested"),
     (_re(r"^(?:please\s+)?(?:don'?t|do\s+not|never)\s+(?:show|recommend|suggest)\s+(?:me\s+)?(?P<x>.+?)(?:\s+again|\s+anymore)?$"), "not_interested"),
@@ -186,11 +191,31 @@ SEARCH = [
     _re(r"^(?:find|search(?:\s+for)?|look\s+(?:for|up)|i'?m\s+looking\s+for|looking\s+for)\s+(?:me\s+)?(?P<x>.+)$"),
     _re(r"^(?:(?:are\s+there|do\s+you\s+have|got)\s+)?(?:any|some|a)?\s*(?:movies?|films?|something|anything|items?)\s+(?:about|with|where|set\s+in|featuring)\s+(?P<x>.+)$"),
     _re(r"^(?:找|搜索|搜|查找|查一下|找一下)(?:一下)?(?:关于)?(?P<x>.+?)$"),
-    _re(r"^(?:有没有|有什么)(?:关于|讲)(?P<x>.+?)(?:的电影|的片子|的片)?$"),
+    _re(r"^(?:有没有|有什么|有)(?:关于|讲|描写|讲述)(?P<x>.+?)(?:的电影|的片子|的片)?(?:吗|呢)?$"),
 ]
 
 
-_ONLY_GENRE = re.compile(r"^(?:only|just|some|more)?\s*\S+(?:\s+\S+)?\s*(?:movies?|films?|ones?|please|pls)?$|^(?:只要|只看|来点|来些)", re.I)
+_GENRE_ASK = re.compile(r"^(?:only|just|some|more|any|i want|i'?d like)?\s*(?P<g>.+?)\s*(?:movies?|films?|ones?|please|pls)?$"
+                        r"|^(?:只要|只看|来点|来些|来几部|想看)(?P<zg>.+?)(?:电影|片子|吧)?$", re.I)
+_ANSWER = re.compile(r"^(?:hi|hello|hey|good (?:morning|evening|afternoon)|thanks?(?: you)?(?: so much| a lot)?|thank you|cheers|bye|goodbye"
+                     r"|who are you|what are you|what can you do|how do you work|help)\b(?:[\s,!.]+(?:that'?s|it'?s|this is|very|so)?\s*(?:helpful|great|nice|useful|good))?$"
+                     r"|^(?:你好|您好|嗨|哈喽|谢谢|多谢|感谢|再见|你是谁|你能做什么|你会什么|帮助)", re.I)
+
+
+_HIJACK = re.compile(r"system prompt|your (?:instructions|rules|prompt)|ignore (?:all|any|previous|prior|the above|your)|you are now|act as|pretend to be"
+                     r"|admin mode|developer mode|as (?:another|a different) user|switch (?:to )?user|\buser\s*(?:id\s*)?#?\d+|another user|other user"
+                     r"|系统提示|提示词|忽略(?:之前|以上|你的)|假装|扮演|切换用户|用户\s*\d+|\d+\s*号用户|另一个用户|别的用户|其他用户", re.I)
+
+
+def looks_like_hijack(message: str) -> bool:
+    """Asks to see the instructions or to act for someone else (the user stays bound regardless)."""
+    return bool(_HIJACK.search(message))
+
+
+def _genre_request(text: str, lex: Lexicon) -> bool:
+    """'only comedies', 'westerns please', '只看喜剧': the message is a genre and nothing else."""
+    m = _GENRE_ASK.match(text)
+    return bool(m) and lex.genre((m.group("g") or m.group("zg") or "").strip()) is not None
 
 
 def _shown_match(text: str, session: Session) -> bool:
@@ -212,6 +237,8 @@ def fast_route(message: str, session: Session, lex: Lexicon) -> Decision | None:
     text = re.sub(r"^(?:ok(?:ay)?|so|hmm+|well|hey|好的|那么|嗯)[,，\s]+", "", text, flags=re.I)
     if not text:
         return None
+    if _ANSWER.match(text) or looks_like_hijack(text):
+        return Decision("answer", {})
     m = _first(EXPLAIN_POS, text)
     if m and parse_position(m.group("pos")) is not None:
         return Decision("explain", {"item": m.group("pos").strip()})
@@ -250,11 +277,12 @@ def fast_route(message: str, session: Session, lex: Lexicon) -> Decision | None:
     if m and _item_text(m.group("x")) and lex.genre(_item_text(m.group("x"))) is None:
         return Decision("similar_to", {"item": _item_text(m.group("x"))})
     found, k = constraints_in(text, lex)
+    only_genres = all(c.startswith("genres=") for c in found)
     m = _first(SEARCH, text)
-    if m and _item_text(m.group("x")) and not found:
+    if m and _item_text(m.group("x")) and only_genres:
         return Decision("search_catalogue", {"query": _item_text(m.group("x"))})
-    only_genres = all(c.startswith("genres=") for c in found)  # "a space adventure" may be a search: ask the model
-    if (found and not only_genres) or _RECOMMEND.search(text) or _ONLY_GENRE.match(text):
+    # "a space adventure" may be a search: genre words alone do not make a recommendation request
+    if (found and not only_genres) or _RECOMMEND.search(text) or _genre_request(text, lex):
         args: dict[str, Any] = {}
         if k is not None:
             args["k"] = k

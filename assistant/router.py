@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import re
 from pathlib import Path
 from typing import Any
 
-from assistant.fast_routes import Decision, Lexicon, constraints_in, fast_route
+from assistant.fast_routes import Decision, Lexicon, constraints_in, fast_route, looks_like_hijack
 from assistant.session import FEEDBACK_KINDS, Session
 from tools import PARAMS, TOOL_NAMES
 
@@ -133,11 +132,3 @@ def _short_output(llm: Any) -> Any:
         return llm.model_copy(update={"max_tokens": ROUTER_MAX_TOKENS, "temperature": 0.0})
     except (AttributeError, TypeError, ValueError):
         return llm
-
-
-_HIJACK = re.compile(r"system prompt|instructions|ignore (?:all|previous|the above)|you are now|act as|pretend to be|as user|user\s*id|\buser\s*#?\d+|another user|other user|"
-                     r"系统提示|忽略(?:之前|以上)|假装|扮演|切换用户|用户\s*\d+|另一个用户|别的用户|其他用户", re.I)
-
-
-def looks_like_hijack(message: str) -> bool:
-    return bool(_HIJACK.search(message))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.labels_zh import COLUMN_WORDS, COLUMN_WORDS_ZH, chinese_forms, column_of, english_forms
 from assistant.language import Token, has_cjk, stem, title_variants, tokens, year_of
@@ -34,6 +34,8 @@ class _Entry:
     kind: str
     refs: set[str]
     strict: bool = False  # must be capitalised in the text
+    gaps: set[tuple[str, ...]] = field(default_factory=set)  # a title's punctuation between its words
+    tail: str = ""  # a title's punctuation after its last word ("!", "...", ")")
 
 
 def _index(entries: Iterable[_Entry]) -> dict[str, list[_Entry]]:
@@ -43,8 +45,9 @@ def _index(entries: Iterable[_Entry]) -> dict[str, list[_Entry]]:
         if key in merged:
             merged[key].refs |= e.refs
             merged[key].strict = merged[key].strict and e.strict
+            merged[key].gaps |= e.gaps
         else:
-            merged[key] = _Entry(e.words, e.kind, set(e.refs), e.strict)
+            merged[key] = _Entry(e.words, e.kind, set(e.refs), e.strict, set(e.gaps), e.tail)
     index: dict[str, list[_Entry]] = defaultdict(list)
     for e in merged.values():
         index[e.words[0]].append(e)
@@ -58,15 +61,18 @@ def _title_entries(titles: Iterable[str]) -> Iterable[_Entry]:
         if title.strip().lower() in _SKIP_TITLES:
             continue
         for variant in title_variants(title):
-            words = tuple(t.norm for t in tokens(variant))
+            toks = tokens(variant)
+            words = tuple(t.norm for t in toks)
             if not words:
                 continue
+            gaps = tuple(_punct(variant[a.end:b.start]) for a, b in zip(toks, toks[1:]))
+            tail = variant[toks[-1].end:].strip()
             has_year = year_of(variant) is not None
             core = [w for w in words if w not in _ARTICLES]
             if not has_year and (all(w.isdigit() for w in words) or (len(core) == 1 and len(core[0]) < 3)):
                 continue  # "187", "M": too easily an ordinary number or letter
             strict = not has_year and len(core) <= 1
-            yield _Entry(words, "title", {title}, strict)
+            yield _Entry(words, "title", {title}, strict, {gaps}, tail)
 
 
 def _stemmed(text: str) -> tuple[str, ...]:
@@ -141,8 +147,8 @@ class Vocabulary:
                 continue
             n = len(hit.words)
             start, end = toks[i].start, toks[i + n - 1].end
-            if hit.kind == "title" and text[end:end + 1] == ")" and "(" in text[start:end]:
-                end += 1
+            if hit.tail and text.startswith(hit.tail, end):
+                end += len(hit.tail)  # "Mars Attacks!", "Sally...": the title's own punctuation ends no sentence
             out.append(Mention(hit.kind, frozenset(hit.refs), start, end, text[start:end]))
             for j in range(i, i + n):
                 used[j] = True
@@ -158,13 +164,18 @@ class Vocabulary:
             if j > i:
                 gap = text[toks[j - 1].end:toks[j].start]
                 if entry.kind == "title":
-                    if len(gap) > 6 or has_cjk(gap) or any(ch in gap for ch in ";!?。，"):
+                    # the text may drop a title's punctuation ("Star Trek First Contact") but not add any
+                    if len(gap) > 6 or has_cjk(gap) or (_punct(gap) and not any(_punct(gap) == g[j - i - 1] for g in entry.gaps)):
                         return False
                 elif len(gap) > 3 or gap.strip(" -/'’"):
                     return False
         if entry.strict:
             return all(t.raw[:1].isupper() or t.norm in _ARTICLES for t in toks[i:i + n])
         return True
+
+
+def _punct(gap: str) -> str:
+    return "".join(gap.split())
 
 
 def build_vocabulary(titles: Iterable[str], labels: Iterable[str]) -> Vocabulary:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from because.errors import InputError
+from scorer.model import contributions, history_profile
 from scorer.recommender import Recommendation, Recommender, UserRef
 
 NEGLIGIBLE = 1e-9
@@ -53,17 +54,18 @@ def _stars(rating: float | None) -> str:
 
 def explain(rec: Recommender, user: UserRef, item_id: str) -> Explanation:
     """Score, rank and contributions of ``item_id`` for ``user``, sorted by |value|; they sum to the score."""
-    history = rec.history(user)
+    history = rec.history(user)  # validated once; the rest works on item indices
+    history_idx = rec.history_index(history)
     idx = rec.index_of(item_id)
-    raw = rec.raw_contributions(history, item_id)
-    share, _ = rec.affinities(history)
+    raw = contributions(rec.params, history_idx, idx)
+    share = history_profile(rec.params, history_idx)
     parts: list[Contribution] = []
-    for j, value in zip(raw.history_idx, raw.history):
+    for j, value in zip(raw.history_idx.tolist(), raw.history.tolist()):
         past = rec.item_ids[j]
         rating = history.get(past)
         verb = f"you rated {rec.titles[j]}{_stars(rating)}" if rating is not None else f"you chose {rec.titles[j]}"
-        parts.append(Contribution("history_item", verb, float(value), {"item": past, "title": rec.titles[j], "rating": rating}, f"item:{past}"))
-    for f, value in zip(raw.feature_idx, raw.features):
+        parts.append(Contribution("history_item", verb, value, {"item": past, "title": rec.titles[j], "rating": rating}, f"item:{past}"))
+    for f, value in zip(raw.feature_idx.tolist(), raw.features.tolist()):
         parts.append(Contribution(
             "feature", rec.feature_labels[f], float(value),
             {"feature": rec.feature_names[f], "column": rec.feature_columns[f], "share_of_your_history": round(float(share[f]), 3)},
@@ -79,7 +81,7 @@ def explain(rec: Recommender, user: UserRef, item_id: str) -> Explanation:
     parts.append(Contribution("popularity", pop_label, raw.bias, {"interactions": pop}, "popularity"))
     parts = [p for p in parts if abs(p.value) > NEGLIGIBLE]
     parts.sort(key=lambda p: -abs(p.value))
-    return Explanation(_user_name(user), str(item_id), rec.titles[idx], raw.total, rec.rank_of(history, item_id), parts)
+    return Explanation(_user_name(user), str(item_id), rec.titles[idx], raw.total, rec.rank_among_unseen(history_idx, idx), parts)
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,9 @@ def why_not(rec: Recommender, user: UserRef, item_id: str, k: int = 10, n_reason
     """Why ``item_id`` is not in the top ``k``: its rank, gap to the k-th item, and the parts holding it back."""
     history = rec.history(user)
     top = rec.recommend(history, k=k)
+    if not top:  # a small shop: the user already has every item
+        raise InputError(f"{_user_name(user)} already has every item in the catalogue, so nothing is recommended.",
+                         "ask about a user with fewer items.")
     kth = top[-1]
     mine = explain(rec, history, item_id)
     theirs = explain(rec, history, kth.item_id)

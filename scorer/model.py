@@ -3,10 +3,11 @@
     s(u, i) = alpha * sum_{j in H(u)} B[j, i]          past items ("you watched Alien")
             + sum_f F[i, f] * a_u[f]                   item features weighted by the user's affinity
             + beta_u * pop[i]                          how widely chosen item i is (pop = log-count in [0, 1])
-    a_u     = p_u @ W + c,   p_u = (x_u @ F) / |H(u)|  share of the user's history with each feature
-    beta_u  = beta for users with >= cold_n items; for fewer it moves linearly to cold_beta > 0 at
-              |H| = 0, so a new user starts from what is popular (the trained beta may be negative:
-              among strong item-item candidates the model prefers the less obvious ones)
+    a_u     = p_u @ W + w_u c,  p_u = (x_u @ F) / |H(u)|  share of the user's history with each feature
+    beta_u  = w_u beta + (1 - w_u) cold_beta
+    w_u     = min(1, |H(u)| / cold_n): how "warm" the user is. beta and c are learned on warm users to
+              reorder strong item-item candidates (beta may be negative there: the less obvious picks);
+              a new user instead starts from what is popular (cold_beta > 0) and their own features.
 
 B is EASE's item-item matrix; alpha, W, c and b are trained with torch. A user is nothing but a
 history, so a new user is folded in from a few ratings without retraining.
@@ -17,12 +18,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 import torch
 
 
 @dataclass
 class ScorerParams:
-    """Plain arrays; float32. Shapes: B (n, n), F (n, nf), W (nf, nf), c (nf,), pop (n,)."""
+    """Plain arrays; float32. Shapes: B (n, n), F (n, nf), W (nf, nf), c (nf,), pop (n,).
+
+    For scoring only, B may also be a scipy CSR matrix (a sparse top-k neighbour B, what a catalogue far
+    too large for a dense n x n B would store); ``score_history`` and ``contributions`` accept it.
+    Training, checkpoints and the tools use the dense B.
+    """
 
     B: np.ndarray
     F: np.ndarray
@@ -38,10 +45,14 @@ class ScorerParams:
     def n_items(self) -> int:
         return int(self.pop.shape[0])
 
+    def warmth(self, n_history: np.ndarray | int) -> np.ndarray:
+        """w_u = min(1, |H| / cold_n) for users with ``n_history`` past items."""
+        return np.clip(np.asarray(n_history, dtype=np.float64) / self.cold_n, 0.0, 1.0)
+
     def beta_for(self, n_history: np.ndarray | int) -> np.ndarray:
         """Popularity weight for users with ``n_history`` past items."""
-        cold = np.clip(1.0 - np.asarray(n_history, dtype=np.float64) / self.cold_n, 0.0, 1.0)
-        return (1.0 - cold) * self.beta + cold * self.cold_beta
+        warm = self.warmth(n_history)
+        return warm * self.beta + (1.0 - warm) * self.cold_beta
 
 
 def user_profile(params: ScorerParams, x: np.ndarray) -> np.ndarray:
@@ -51,8 +62,9 @@ def user_profile(params: ScorerParams, x: np.ndarray) -> np.ndarray:
 
 
 def affinity(params: ScorerParams, x: np.ndarray) -> np.ndarray:
-    """a_u = p_u @ W + c: the user's learned weight on each feature. (nf,) or (m, nf)."""
-    return user_profile(params, x) @ params.W + params.c
+    """a_u = p_u @ W + w_u c: the user's learned weight on each feature. (nf,) or (m, nf)."""
+    warm = params.warmth(x.sum(axis=-1, keepdims=True)).astype(np.float32)
+    return user_profile(params, x) @ params.W + warm * params.c
 
 
 def score_matrix(params: ScorerParams, x: np.ndarray) -> np.ndarray:
@@ -64,13 +76,58 @@ def score_matrix(params: ScorerParams, x: np.ndarray) -> np.ndarray:
     return (hist + feat + beta * torch.from_numpy(params.pop)).numpy()
 
 
+def history_profile(params: ScorerParams, history_idx: np.ndarray) -> np.ndarray:
+    """p_u for one user from the indices of their (distinct) past items: (nf,) float32."""
+    idx = np.asarray(history_idx, dtype=np.int64)
+    if len(idx) == 0:
+        return np.zeros(params.F.shape[1], np.float32)
+    return params.F[idx].sum(axis=0, dtype=np.float32) / np.float32(len(idx))
+
+
+def history_affinity(params: ScorerParams, history_idx: np.ndarray) -> np.ndarray:
+    """a_u for one user from the indices of their (distinct) past items: (nf,) float32.
+
+    p_u = F[H].sum / |H| gathers |H| rows of F instead of a pass over all n; ``score_history`` and
+    ``contributions`` both use it, so a score and its parts see the same a_u.
+    """
+    warm = np.float32(params.warmth(len(history_idx)))
+    return (history_profile(params, history_idx) @ params.W + warm * params.c).astype(np.float32)
+
+
+SCORE_BLOCK = 8192  # items per block in score_history: the |H| x block slice of B stays in cache
+
+
 def score_history(params: ScorerParams, history_idx: np.ndarray) -> np.ndarray:
-    """Scores for one user from the indices of their past items. Cost O(|H| n + nf n)."""
-    x = np.zeros(params.n_items, np.float32)
-    x[history_idx] = 1.0
-    hist = params.alpha * params.B[history_idx].sum(axis=0) if len(history_idx) else np.zeros(params.n_items, np.float32)
-    beta = np.float32(params.beta_for(len(history_idx)))
-    return (hist + params.F @ affinity(params, x).astype(np.float32) + beta * params.pop).astype(np.float32)
+    """Scores for one user from the indices of their (distinct) past items: (n,) float32.
+
+    Cost O(|H| n + nf n), one pass over B's |H| rows and over F, float32 throughout. Items go in
+    blocks: per block one small gather of B's history rows and two matrix-vector products written
+    into the output, so no (|H|, n) copy and no n-sized temporaries. A sparse (CSR) B sums its |H|
+    sparse rows instead.
+    """
+    idx = np.asarray(history_idx, dtype=np.int64)
+    n = params.n_items
+    a = history_affinity(params, idx)
+    beta = np.float32(params.beta_for(len(idx)))
+    alpha = np.float32(params.alpha)
+    F, B, pop = params.F, params.B, params.pop
+    out = np.empty(n, np.float32)
+    if sp.issparse(B):
+        np.matmul(F, a, out=out)
+        if len(idx):
+            rows = B[idx]  # (|H|, n) sparse: |H| * k stored entries
+            out += alpha * np.asarray(rows.sum(axis=0), dtype=np.float32).ravel()
+        out += beta * pop
+        return out
+    w = np.full(len(idx), alpha, np.float32)  # alpha * sum_j B[j, i] as one weighted sum
+    for lo in range(0, n, SCORE_BLOCK):
+        hi = min(lo + SCORE_BLOCK, n)
+        o = out[lo:hi]
+        np.matmul(F[lo:hi], a, out=o)
+        if len(idx):
+            o += w @ B[idx, lo:hi]
+        o += beta * pop[lo:hi]
+    return out
 
 
 @dataclass(frozen=True)
@@ -90,10 +147,13 @@ class RawContributions:
 
 def contributions(params: ScorerParams, history_idx: np.ndarray, item: int) -> RawContributions:
     """Decompose s(u, item) into its parts; their sum equals ``score_history(...)[item]``."""
-    x = np.zeros(params.n_items, np.float32)
-    x[history_idx] = 1.0
-    a = affinity(params, x).astype(np.float64)
-    hist = params.alpha * params.B[history_idx, item].astype(np.float64)
+    history_idx = np.asarray(history_idx, dtype=np.int64)
+    a = history_affinity(params, history_idx).astype(np.float64)
+    if sp.issparse(params.B):
+        column = np.asarray(params.B[history_idx][:, [item]].todense(), dtype=np.float64).ravel()
+    else:
+        column = params.B[history_idx, item].astype(np.float64)
+    hist = float(np.float32(params.alpha)) * column
     active = np.flatnonzero(params.F[item])
     feats = params.F[item, active].astype(np.float64) * a[active]
-    return RawContributions(history_idx=np.asarray(history_idx), history=hist, feature_idx=active, features=feats, bias=float(np.float32(params.beta_for(len(history_idx))) * params.pop[item]))
+    return RawContributions(history_idx=history_idx, history=hist, feature_idx=active, features=feats, bias=float(np.float32(params.beta_for(len(history_idx))) * params.pop[item]))

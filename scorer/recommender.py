@@ -12,7 +12,7 @@ import torch
 
 from because.errors import InputError, UnknownIdError
 from scorer.checkpoint import load_checkpoint, save_checkpoint
-from scorer.model import ScorerParams, affinity, contributions, score_history, user_profile
+from scorer.model import ScorerParams, contributions, history_affinity, history_profile, score_history
 
 History = dict[str, Union[float, None]]  # item_id -> rating (None when the data has no rating)
 UserRef = Union[str, Mapping[str, Union[float, None]]]  # a known user id, or a history (folded-in user)
@@ -83,13 +83,25 @@ class Recommender:
         history: History = {}
         for item, rating in ratings.items():
             self.index_of(item)
-            if rating is not None and not np.isfinite(float(rating)):
+            try:
+                value = None if rating is None else float(rating)
+            except (TypeError, ValueError):
+                value = float("nan")
+            if value is not None and not np.isfinite(value):
                 raise InputError(f"rating for item '{item}' is not a number.", "give ratings as numbers, e.g. 4.5.")
-            history[str(item)] = None if rating is None else float(rating)
+            history[str(item)] = value
         return history
 
     def history_index(self, history: Mapping[str, float | None]) -> np.ndarray:
-        return np.array(sorted(self.index_of(i) for i in history), dtype=np.int64)
+        """Sorted item indices of a history; UnknownIdError for an item not in the catalogue."""
+        try:
+            idx = np.fromiter((self.item_index[str(i)] for i in history), dtype=np.int64, count=len(history))
+        except KeyError:
+            for i in history:
+                self.index_of(i)  # raises UnknownIdError naming the item
+            raise
+        idx.sort()
+        return idx
 
     # ---- scoring -----------------------------------------------------------------------------
     def scores(self, user: UserRef) -> np.ndarray:
@@ -98,10 +110,11 @@ class Recommender:
 
     def ranking(self, user: UserRef, exclude: set[str] | None = None, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(order of candidate item indices best first, scores). Seen and excluded items are not candidates."""
-        history = self.history(user)
-        s = score_history(self.params, self.history_index(history))
+        history_idx = self.history_index(self.history(user))
+        s = score_history(self.params, history_idx)
         mask = np.ones(self.n_items, bool) if allowed is None else allowed.astype(bool).copy()
-        for item in list(history) + list(exclude or ()):
+        mask[history_idx] = False
+        for item in exclude or ():
             mask[self.index_of(item)] = False
         candidates = np.flatnonzero(mask)
         order = candidates[np.argsort(-s[candidates], kind="stable")]
@@ -116,18 +129,28 @@ class Recommender:
     def rank_of(self, user: UserRef, item_id: str) -> int | None:
         """1-based rank among the user's unseen items; None for an item the user already has."""
         idx = self.index_of(item_id)
-        order, _ = self.ranking(user)
-        hits = np.flatnonzero(order == idx)
-        return int(hits[0]) + 1 if len(hits) else None
+        return self.rank_among_unseen(self.history_index(self.history(user)), idx)
+
+    def rank_among_unseen(self, history_idx: np.ndarray, idx: int, scores: np.ndarray | None = None) -> int | None:
+        """``rank_of`` from item indices: the position ``ranking`` gives item ``idx``, found by counting
+        (unseen items scoring higher, or equal with a lower index: the stable sort's tie order), O(n)."""
+        pos = np.searchsorted(history_idx, idx)
+        if pos < len(history_idx) and history_idx[pos] == idx:
+            return None
+        s = score_history(self.params, history_idx) if scores is None else scores
+        v = s[idx]
+        ahead = s > v
+        ahead[:idx] |= s[:idx] == v
+        ahead[history_idx] = False
+        return int(np.count_nonzero(ahead)) + 1
 
     def raw_contributions(self, user: UserRef, item_id: str):  # -> RawContributions
         return contributions(self.params, self.history_index(self.history(user)), self.index_of(item_id))
 
     def affinities(self, user: UserRef) -> tuple[np.ndarray, np.ndarray]:
         """(p_u share of history per feature, a_u learned affinity per feature)."""
-        x = np.zeros(self.n_items, np.float32)
-        x[self.history_index(self.history(user))] = 1.0
-        return user_profile(self.params, x), affinity(self.params, x)
+        history_idx = self.history_index(self.history(user))
+        return history_profile(self.params, history_idx), history_affinity(self.params, history_idx)
 
     # ---- persistence -------------------------------------------------------------------------
     def save(self, path: Path) -> None:
@@ -154,7 +177,7 @@ class Recommender:
             "users": users,
             "hist_indptr": torch.tensor(indptr, dtype=torch.int64),
             "hist_items": torch.tensor(items, dtype=torch.int64),
-            "hist_ratings": torch.tensor(ratings, dtype=torch.float32),
+            "hist_ratings": torch.tensor(ratings, dtype=torch.float64),  # float32 would turn 3.7 into 3.7000000477
         })
 
     @classmethod

@@ -190,6 +190,14 @@ def test_language_model_down_still_recommends_with_a_notice(rec):
     assert zh.notice and "不可用" in zh.notice and zh.recommendations
 
 
+def test_language_model_dying_during_explanations_is_asked_once(rec):
+    llm = DownLLM(messages=iter([]), calls=[])
+    a = Assistant(rec, Session.new(user="1"), catalogue=catalogue(), llm=llm)
+    answer = a.respond("recommend me something")  # routed by rule: the model is first met by the explanations
+    assert len(answer.recommendations) == 5 and all(e["fallback"] and e["text"] for e in answer.explanations)
+    assert len(llm.calls) == 1 and answer.notice
+
+
 def test_garbage_from_the_language_model_falls_back(rec):
     a = make(rec, llm=router_llm("this is not json at all"))
     answer = a.respond("do your magic")

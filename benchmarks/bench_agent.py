@@ -1,0 +1,215 @@
+"""Tool choice and latency of the agent on tests/data/tool_choice.json.
+
+    python benchmarks/bench_agent.py --home /tmp/bhome --models qwen2.5-1.5b qwen2.5-0.5b
+    python benchmarks/bench_agent.py --rules-only          # fast rules alone, no language model
+
+For each model: accuracy of the whole router (fast rules, then the model), of the model alone on
+every message, and how many messages the rules settle. Conversations run end to end through the
+agent (tools, explanations from explain_items with the same model) and give per-turn latency by
+turn type: time to structured recommendations, to the first prose (reply or explanation), to the
+full answer; p50 / p95 in seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DATA = ROOT / "tests" / "data" / "tool_choice.json"
+USER = "1"
+
+
+def load_recommender(home: Path) -> Any:
+    from catalogue import load_builtin
+    from scorer.pipeline import active_model_path, train_recommender
+    from scorer.recommender import Recommender
+    from scorer.train import TrainConfig
+
+    try:
+        return Recommender.load(active_model_path(home))
+    except Exception:  # noqa: BLE001 - no trained model here: a small one is enough to route against
+        return train_recommender(load_builtin("ml-100k"), TrainConfig(lambdas=(300.0,), epochs=20, shrinks=(1.0,)), progress=False)
+
+
+def placeholders(rec: Any) -> dict[str, str]:
+    from assistant.language import bare_title, display_title
+
+    shown = rec.recommend(USER, k=5)
+    history = rec.history(USER)
+    seen = sorted(history, key=lambda i: (-(history[i] or 0), -rec.popularity[rec.index_of(i)]))
+    skip = set(history) | {r.item_id for r in shown}
+    unseen = max((i for i in rec.item_ids if i not in skip), key=lambda i: rec.popularity[rec.index_of(i)])
+    name = lambda i: bare_title(display_title(rec.title(i)))  # noqa: E731 - how a person writes it
+    out = {f"shown{n}": name(r.item_id) for n, r in enumerate(shown, 1)}
+    out.update(seen=name(seen[0]), seen2=name(seen[1]), unseen=name(unseen))
+    return out
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    for k, v in values.items():
+        text = text.replace("{" + k + "}", v)
+    return text
+
+
+def ok(tool: str, expected: str | list[str]) -> bool:
+    return tool in ([expected] if isinstance(expected, str) else expected)
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def new_assistant(rec: Any, cat: Any, llm: Any, explain: bool) -> Any:
+    from assistant.agent import Assistant
+    from assistant.session import Session
+
+    return Assistant(rec, Session.new(user=USER), catalogue=cat, llm=llm, explain_llm="same" if explain else None)
+
+
+def bench_single(rec: Any, cat: Any, llm: Any, entries: list[dict[str, Any]], values: dict[str, str], limit: int | None) -> dict[str, Any]:
+    from because.errors import LanguageModelError
+
+    a = new_assistant(rec, cat, llm, explain=False)
+    a.respond("recommend me something")  # every single message follows one recommendation turn
+    rows = []
+    for entry in entries[:limit]:
+        msg = fill(entry["message"], values)
+        fast = a.router.fast(a.session, msg)
+        llm_tool, seconds, error = None, None, None
+        if llm is not None:
+            t = time.perf_counter()
+            try:
+                llm_tool = a.router.ask_model(a.session, msg).tool
+            except LanguageModelError as err:
+                error = str(err)[:120]
+            seconds = time.perf_counter() - t
+        system_tool = fast.tool if fast else (llm_tool or a.router.fallback(a.session, msg).tool)
+        rows.append({"message": msg, "lang": entry["lang"], "expected": entry["tool"], "rule": fast.tool if fast else None,
+                     "llm": llm_tool, "system": system_tool, "llm_seconds": seconds, "error": error})
+        print(f"  {'ok ' if ok(system_tool, entry['tool']) else 'BAD'} {msg[:50]:50s} rule={rows[-1]['rule']} llm={llm_tool} "
+              f"want={entry['tool']} {'' if seconds is None else f'{seconds:.1f}s'}", flush=True)
+    return summarize_single(rows)
+
+
+def summarize_single(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    def acc(key: str, subset: list[dict[str, Any]]) -> float | None:
+        scored = [r for r in subset if r[key] is not None]
+        return round(sum(ok(r[key], r["expected"]) for r in scored) / len(scored), 3) if scored else None
+
+    ruled = [r for r in rows if r["rule"] is not None]
+    out = {"n": len(rows), "system_accuracy": acc("system", rows), "llm_only_accuracy": acc("llm", rows),
+           "llm_errors": sum(r["error"] is not None for r in rows), "rule_coverage": round(len(ruled) / len(rows), 3),
+           "rule_accuracy": acc("rule", ruled)}
+    for lang in ("en", "zh"):
+        sub = [r for r in rows if r["lang"] == lang]
+        out[f"system_accuracy_{lang}"] = acc("system", sub)
+        out[f"llm_only_accuracy_{lang}"] = acc("llm", sub)
+    secs = [r["llm_seconds"] for r in rows if r["llm_seconds"] is not None and r["error"] is None]
+    out["llm_route_seconds_p50"] = round(pct(secs, 0.5), 2) if secs else None
+    out["llm_route_seconds_p95"] = round(pct(secs, 0.95), 2) if secs else None
+    out["mistakes"] = [{k: r[k] for k in ("message", "expected", "rule", "llm", "system")} for r in rows if not ok(r["system"], r["expected"])]
+    out["llm_mistakes"] = [{k: r[k] for k in ("message", "expected", "llm")} for r in rows
+                           if r["llm"] is not None and not ok(r["llm"], r["expected"])]
+    return out
+
+
+def bench_conversations(rec: Any, cat: Any, llm: Any, data: dict[str, Any], values: dict[str, str], explain: bool) -> dict[str, Any]:
+    turns, by_type = [], defaultdict(lambda: defaultdict(list))
+    for conv in data["conversations"]:
+        a = new_assistant(rec, cat, llm, explain)
+        for turn in conv["turns"]:
+            shown = {f"shown{n}": s.title for n, s in enumerate(a.session.shown, 1)}
+            msg = fill(turn["message"], {**values, **shown})
+            answer = a.respond(msg)
+            tools = [c["name"] for c in answer.tool_calls] or ["answer"]
+            good = ok(tools[0], turn["tool"])
+            kind = turn["tool"] if isinstance(turn["tool"], str) else turn["tool"][0]
+            for key, value in answer.timings.items():
+                by_type[kind][key].append(value)
+            turns.append({"conversation": conv["id"], "message": msg, "expected": turn["tool"], "got": tools, "ok": good,
+                          "timings": answer.timings, "notice": answer.notice,
+                          "fallback_explanations": sum(e["fallback"] for e in answer.explanations), "explanations": len(answer.explanations)})
+            print(f"  {conv['id']} {'ok ' if good else 'BAD'} {msg[:40]:40s} got={tools} want={turn['tool']} "
+                  f"t={answer.timings}", flush=True)
+    latency = {kind: {key: {"p50": round(pct(v, 0.5), 2), "p95": round(pct(v, 0.95), 2), "n": len(v)} for key, v in keys.items()}
+               for kind, keys in by_type.items()}
+    convs_ok = defaultdict(list)
+    for t in turns:
+        convs_ok[t["conversation"]].append(t["ok"])
+    return {"turn_accuracy": round(sum(t["ok"] for t in turns) / len(turns), 3), "n_turns": len(turns),
+            "conversations_all_correct": sum(all(v) for v in convs_ok.values()), "n_conversations": len(convs_ok),
+            "explanations_fallback": sum(t["fallback_explanations"] for t in turns), "explanations": sum(t["explanations"] for t in turns),
+            "latency_seconds": latency, "mistakes": [t for t in turns if not t["ok"]]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--home", default="/tmp/bhome")
+    p.add_argument("--models", nargs="*", default=["qwen2.5-1.5b", "qwen2.5-0.5b"])
+    p.add_argument("--rules-only", action="store_true", help="no language model: the fast rules and the fallback")
+    p.add_argument("--limit", type=int, default=None, help="first N single messages only")
+    p.add_argument("--no-conversations", action="store_true")
+    p.add_argument("--no-explain-llm", action="store_true", help="template explanations in conversations")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "agent.json"))
+    args = p.parse_args(argv)
+
+    from because.offline import enforce
+    from because.settings import Settings
+    from catalogue import load_builtin
+
+    enforce()
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    home = Path(args.home)
+    rec = load_recommender(home)
+    cat = load_builtin(rec.dataset)
+    values = placeholders(rec)
+    print("placeholders:", values)
+    results: dict[str, Any] = {"user": USER, "placeholders": values}
+    for model in ([None] if args.rules_only else args.models):
+        llm = None
+        label = model or "rules-only"
+        if model is not None:
+            from assistant.llm_backend import make_chat_model, stop_embedded_servers
+
+            settings = Settings(home=home, llm_model=model, llm_threads=args.threads, llm_timeout_s=120.0)
+            t = time.perf_counter()
+            llm = make_chat_model(settings)
+            results.setdefault("startup_seconds", {})[label] = round(time.perf_counter() - t, 1)
+        print(f"== {label}: single messages", flush=True)
+        single = bench_single(rec, cat, llm, data["single"], values, args.limit)
+        print(f"== {label}: held-out messages", flush=True)
+        heldout = bench_single(rec, cat, llm, data["heldout"], values, args.limit)
+        entry = {"single": single, "heldout": heldout}
+        if not args.no_conversations:
+            print(f"== {label}: conversations", flush=True)
+            entry["conversations"] = bench_conversations(rec, cat, llm, data, values, explain=not args.no_explain_llm)
+        results[label] = entry
+        for name, part in (("single", single), ("heldout", heldout)):
+            print(name, json.dumps({k: v for k, v in part.items() if "mistakes" not in k}))
+        if "conversations" in entry:
+            c = entry["conversations"]
+            print(json.dumps({k: v for k, v in c.items() if k != "mistakes"}, indent=1))
+        if model is not None:
+            stop_embedded_servers()
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    print("wrote", out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

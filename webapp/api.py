@@ -1,0 +1,218 @@
+"""The JSON API: /api/recommend, /api/explain, /api/chat, /api/feedback, /api/me, /api/forget, /api/health.
+
+Who the caller is comes only from the token (body ``token`` or ``Authorization: Bearer``); a
+missing, forged or expired token is an anonymous new user, never an error and never anyone's
+data. Status codes: 400 bad input the schema cannot see, 401 storing or deleting data without a
+valid token, 404 unknown item or chat session, 413 body over 64 KiB, 422 schema violations,
+503 no trained model. Every error body is ``{"error": {"status", "problem", "fix", "details"}}``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Header, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from because.errors import BrokenPartError, InputError, UnknownIdError
+from scorer.attribution import explain
+from webapp.api_models import (ChatRequest, ChatResponse, ExplainRequest, ExplainResponse, FeedbackRequest, ForgetResponse, Health,
+                               Part, RecommendRequest, Recommended, RecommendResponse, StoredResponse, TokenRequest, Who)
+from webapp.conversation import Conversation, Identity, from_token, template_text
+from webapp.services import Services
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_API_SESSIONS = 256
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": None, "description": text} for code, text in (
+    (404, "unknown item or chat session"), (413, "request body too large"), (422, "the body does not match the schema"),
+    (503, "no trained model is loaded"))}
+
+
+def error(status: int, problem: str, fix: str = "", details: list[dict[str, Any]] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"status": status, "problem": problem, "fix": fix, "details": details or []}}, status_code=status)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(UnknownIdError)
+    async def _unknown(_r: Request, err: UnknownIdError) -> JSONResponse:
+        return error(404, err.problem, err.fix)
+
+    @app.exception_handler(InputError)
+    async def _input(_r: Request, err: InputError) -> JSONResponse:
+        return error(400, err.problem, err.fix)
+
+    @app.exception_handler(BrokenPartError)
+    async def _broken(_r: Request, err: BrokenPartError) -> JSONResponse:
+        return error(503, err.problem, err.fix)
+
+    @app.exception_handler(HTTPException)
+    async def _http(_r: Request, err: HTTPException) -> JSONResponse:
+        problem, fix = (err.detail if isinstance(err.detail, tuple) else (str(err.detail), ""))
+        return error(err.status_code, problem, fix)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_r: Request, err: RequestValidationError) -> JSONResponse:
+        details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in err.errors()]
+        where = ", ".join(".".join(str(p) for p in d["loc"]) + ": " + d["msg"] for d in details[:3])
+        return error(422, f"the request body does not match the schema ({where}).", "see the schema at /docs.", details)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """Pure ASGI middleware: a body over ``max_bytes`` on ``prefix`` paths gets 413 (Content-Length or streamed)."""
+
+    def __init__(self, app: Any, max_bytes: int = MAX_BODY_BYTES, prefix: str = "/api/") -> None:
+        self.app, self.max_bytes, self.prefix = app, max_bytes, prefix
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            await self._reject(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> dict[str, Any]:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b"")) if message["type"] == "http.request" else 0
+            if seen > self.max_bytes:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await self._reject(scope, receive, send)
+
+    async def _reject(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await error(413, f"the request body is over {self.max_bytes // 1024} KiB.", "send a shorter message or fewer ratings.")(scope, receive, send)
+
+
+def _who(ident: Identity) -> Who:
+    signed = ident.token_status == "valid"
+    return Who(signed_in=signed, token_status=ident.token_status, user=ident.key[5:] if signed else None)  # type: ignore[arg-type]
+
+
+def _recommended(conv: Conversation, item: str, text: str | None = None, checked: bool = False, fallback: bool = True,
+                 rank: int | None = None) -> Recommended:
+    e = conv.attribution(item)
+    return Recommended(item=e.item, title=e.title, score=e.score, rank=rank if rank is not None else e.rank, text=text if text is not None else template_text(e),
+                       checked=checked, fallback=fallback, contributions=[Part(kind=c.kind, label=c.label, value=c.value) for c in e.contributions])
+
+
+def make_router(services: Services) -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["assistant"], responses=ERRORS)
+    sessions: OrderedDict[str, Conversation] = OrderedDict()
+    lock = threading.Lock()
+
+    def conversation(body_token: str | None, authorization: str | None, ratings: dict[str, float] | None = None) -> Conversation:
+        bearer = authorization[7:].strip() if authorization and authorization.lower().startswith("bearer ") else None
+        services.require_rec()
+        conv = Conversation(services, from_token(services, bearer or body_token))
+        if ratings:
+            conv.rate(ratings)  # 404 for an unknown item before anything is kept
+        return conv
+
+    def signed_in(body: TokenRequest | FeedbackRequest, authorization: str | None) -> Conversation:
+        conv = conversation(body.token, authorization)
+        if conv.identity.token_status != "valid":
+            raise HTTPException(401, (f"a valid token is needed to read, store or delete your data (token {conv.identity.token_status}).",
+                                      "ask the shop for a fresh token (make_token(user_id, secret, ttl_s))."))
+        return conv
+
+    @router.get("/health", response_model=Health)
+    def health() -> Health:
+        return Health(model="ready" if services.rec is not None else "missing",
+                      dataset=services.rec.dataset if services.rec is not None else None, language_model=services.llm_status)
+
+    @router.post("/recommend", response_model=RecommendResponse)
+    def recommend(body: RecommendRequest, authorization: str | None = Header(None)) -> RecommendResponse:
+        """Top-k for the token's customer (or an anonymous new user), each with its exact attribution and a template explanation."""
+        conv = conversation(body.token, authorization, body.ratings)
+        try:
+            recs = services.require_rec().recommend(conv.user_ref(), k=body.k, exclude=conv.excluded())
+            return RecommendResponse(who=_who(conv.identity), recommendations=[_recommended(conv, r.item_id, rank=r.rank) for r in recs])
+        finally:
+            _drop_anonymous(conv, body.ratings)
+
+    @router.post("/explain", response_model=ExplainResponse)
+    def explain_item(body: ExplainRequest, authorization: str | None = Header(None)) -> ExplainResponse:
+        """The exact parts of one item's score, and a checked explanation (language model when warm, else the template)."""
+        conv = conversation(body.token, authorization, body.ratings)
+        try:
+            rec = services.require_rec()
+            rec.index_of(body.item)
+            e = explain(rec, conv.user_ref(), body.item)
+            text, checked, fallback = template_text(e), False, True
+            if services.llm is not None:
+                from assistant.answer import write_explanations
+
+                d = write_explanations([e], "en", services.llm, rec)[0]
+                text, checked, fallback = d["text"], d["checked"], d["fallback"]
+            out = _recommended(conv, body.item, text, checked, fallback)
+            return ExplainResponse(who=_who(conv.identity), explanation=out, sum_of_contributions=sum(p.value for p in out.contributions))
+        finally:
+            _drop_anonymous(conv, body.ratings)
+
+    @router.post("/chat", response_model=ChatResponse)
+    def chat(body: ChatRequest, authorization: str | None = Header(None)) -> ChatResponse:
+        """One chat turn. The first call returns a session_id; pass it back to continue the conversation."""
+        fresh = conversation(body.token, authorization)
+        with lock:
+            if body.session_id is None:
+                conv = fresh
+                sessions[conv.session_id] = conv
+                while len(sessions) > MAX_API_SESSIONS:
+                    sessions.popitem(last=False)
+            else:
+                conv = sessions.get(body.session_id)  # type: ignore[assignment]
+                same = conv is not None and (conv.identity.key == fresh.identity.key or
+                                             (conv.identity.token_status != "valid" and fresh.identity.token_status != "valid"))
+                if not same:
+                    raise HTTPException(404, (f"unknown chat session '{body.session_id}'.", "start a new one by leaving session_id out."))
+                sessions.move_to_end(body.session_id)
+        result = conv.turn(body.message)
+        texts = {e["item"]: e for e in result.explanations}
+        recs = [_recommended(conv, r["item"], texts.get(r["item"], {}).get("text"), bool(texts.get(r["item"], {}).get("checked")),
+                             bool(texts.get(r["item"], {}).get("fallback", True)), r.get("rank")) for r in result.recommendations]
+        return ChatResponse(who=_who(conv.identity), session_id=conv.session_id, reply=result.reply, recommendations=recs,
+                            explanations=result.explanations, results=result.results, tool_calls=result.tool_calls, notice=result.notice)
+
+    @router.post("/feedback", response_model=StoredResponse, responses={401: {"description": "no valid token"}})
+    def feedback(body: FeedbackRequest, authorization: str | None = Header(None)) -> StoredResponse:
+        """Thumbs up/down or not interested, kept for the token's customer and used at once."""
+        conv = signed_in(body, authorization)
+        conv.give_feedback(body.item, body.kind)
+        return StoredResponse(who=_who(conv.identity), stored=services.db.rows(conv.identity.key))
+
+    @router.post("/me", response_model=StoredResponse, responses={401: {"description": "no valid token"}})
+    def me(body: TokenRequest, authorization: str | None = Header(None)) -> StoredResponse:
+        """Everything this app stores about the token's customer."""
+        conv = signed_in(body, authorization)
+        return StoredResponse(who=_who(conv.identity), stored=services.db.rows(conv.identity.key))
+
+    @router.post("/forget", response_model=ForgetResponse, responses={401: {"description": "no valid token"}})
+    def forget(body: TokenRequest, authorization: str | None = Header(None)) -> ForgetResponse:
+        """Delete everything stored about the token's customer (feedback and ratings)."""
+        conv = signed_in(body, authorization)
+        with lock:
+            for sid in [s for s, c in sessions.items() if c.identity.key == conv.identity.key]:
+                del sessions[sid]
+        return ForgetResponse(who=_who(conv.identity), deleted=conv.forget())
+
+    return router
+
+
+def _drop_anonymous(conv: Conversation, ratings: dict[str, float] | None) -> None:
+    """An anonymous one-shot call keeps nothing; a signed-in customer's ratings are kept like the UI's."""
+    if ratings and conv.identity.token_status != "valid":
+        conv.services.db.forget(conv.identity.key)

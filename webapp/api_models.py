@@ -1,0 +1,115 @@
+"""Request and response bodies of the JSON API (they make the OpenAPI schema at /docs)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+ItemId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Rating = Annotated[float, Field(ge=0, le=10)]
+Token = Annotated[str, StringConstraints(max_length=1024)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    token: Token | None = Field(None, description="the shop's signed customer token; missing/invalid/expired = anonymous new user "
+                                                  "(also accepted as `Authorization: Bearer <token>`)")
+
+
+class RecommendRequest(_Body):
+    k: int = Field(5, ge=1, le=20)
+    ratings: dict[ItemId, Rating] = Field(default_factory=dict, max_length=200,
+                                          description="a new user's ratings (item id -> rating), folded in without retraining")
+
+
+class ExplainRequest(_Body):
+    item: ItemId
+    ratings: dict[ItemId, Rating] = Field(default_factory=dict, max_length=200)
+
+
+class ChatRequest(_Body):
+    message: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    session_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{1,64}$")] | None = Field(
+        None, description="continue a conversation this API started (returned by the first call)")
+
+
+class FeedbackRequest(_Body):
+    item: ItemId
+    kind: Literal["liked", "disliked", "not_interested"]
+
+
+class TokenRequest(_Body):
+    pass
+
+
+class Part(BaseModel):
+    kind: str = Field(description="history_item | feature | popularity")
+    label: str
+    value: float
+
+
+class Recommended(BaseModel):
+    item: str
+    title: str
+    score: float
+    rank: int | None
+    text: str = Field("", description="the explanation (checked prose or the template)")
+    checked: bool = False
+    fallback: bool = True
+    contributions: list[Part] = Field(default_factory=list, description="every term of the score; they sum to it")
+
+
+class Who(BaseModel):
+    signed_in: bool
+    token_status: Literal["valid", "missing", "invalid", "expired"]
+    user: str | None = Field(None, description="the customer id from a valid token")
+
+
+class RecommendResponse(BaseModel):
+    who: Who
+    recommendations: list[Recommended]
+
+
+class ExplainResponse(BaseModel):
+    who: Who
+    explanation: Recommended
+    sum_of_contributions: float
+
+
+class ChatResponse(BaseModel):
+    who: Who
+    session_id: str
+    reply: str
+    recommendations: list[Recommended]
+    explanations: list[dict[str, Any]]
+    results: list[dict[str, Any]]
+    tool_calls: list[dict[str, Any]]
+    notice: str | None = None
+
+
+class StoredResponse(BaseModel):
+    who: Who
+    stored: list[dict[str, Any]]
+
+
+class ForgetResponse(BaseModel):
+    who: Who
+    deleted: int
+
+
+class Health(BaseModel):
+    model: Literal["ready", "missing"]
+    dataset: str | None
+    language_model: str
+
+
+class ErrorBody(BaseModel):
+    status: int
+    problem: str
+    fix: str = ""
+    details: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody

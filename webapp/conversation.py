@@ -1,0 +1,188 @@
+"""One person's conversation: who they are (from a token, a demo pick, or nobody), and one chat turn.
+
+A turn goes through the assistant (``assistant.agent.Assistant.respond``). If the assistant cannot
+be imported or breaks, the turn degrades to plain recommendations with the scorer's exact
+attribution and the template explanations, so the user always gets picks and reasons.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from scorer.attribution import Explanation, explain
+from scorer.recommender import History, UserRef
+from webapp.feedback_store import UserFeedback
+from webapp.services import Services
+from webapp.tokens import check_token
+
+log = logging.getLogger(__name__)
+Emit = Callable[[str, Any], None]
+MAX_MESSAGE_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Identity:
+    key: str  # feedback-store key: "user:<id>" (signed in / demo pick) or "session:<hex>" (anonymous)
+    user: str | None  # the id the model knows this person by; None for a new user
+    label: str  # what the page shows
+    token_status: str = "missing"
+
+
+def guest(status: str = "missing") -> Identity:
+    return Identity(f"session:{uuid.uuid4().hex[:16]}", None, "new user", status)
+
+
+def from_token(services: Services, token: str | None) -> Identity:
+    """The customer a valid token names; anyone else is a fresh anonymous new user."""
+    sub, status = check_token(token, services.secret)
+    if sub is None:
+        return guest(status)
+    known = services.rec is not None and sub in services.rec.histories
+    return Identity(f"user:{sub}", sub if known else None, f"customer {sub}" if known else f"customer {sub} (new)", status)
+
+
+def demo_user(services: Services, user: str) -> Identity:
+    """Demo mode only: act as a user of the public data set."""
+    rec = services.require_rec()
+    rec.history(user)  # UnknownIdError for an unknown id
+    return Identity(f"user:{user}", str(user), f"{rec.dataset} user {user}", "demo")
+
+
+@dataclass
+class TurnResult:
+    reply: str
+    recommendations: list[dict[str, Any]] = field(default_factory=list)  # item, title, score, rank
+    explanations: list[dict[str, Any]] = field(default_factory=list)  # item, title, text, checked, fallback
+    results: list[dict[str, Any]] = field(default_factory=list)  # search hits: item, title
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    notice: str | None = None
+    degraded: bool = False  # the assistant was not used (templates only)
+
+
+def template_text(expl: Explanation, language: str = "en") -> str:
+    try:
+        from assistant.facts import facts_for
+        from assistant.fallback import fallback_text
+
+        return fallback_text(facts_for(expl), language)
+    except Exception:  # noqa: BLE001 - the writer's own template is optional; ours is plain
+        pros = [c.label for c in expl.contributions if c.value > 0][:3]
+        return f"{expl.title}: " + ("; ".join(pros) if pros else "recommended from your history") + "."
+
+
+class Conversation:
+    """Not thread-safe: one per browser session or API session id."""
+
+    def __init__(self, services: Services, identity: Identity) -> None:
+        self.services, self.identity = services, identity
+        self.feedback = UserFeedback(services.db, identity.key)
+        self.session_id = uuid.uuid4().hex[:12]
+        self.session: Any = None
+        self._assistant: Any = None
+        self._assistant_llm: Any = None
+        self.reset()
+
+    # ---- what the scorer sees ----------------------------------------------------------------
+    def ratings(self) -> dict[str, float | None]:
+        return self.services.db.ratings(self.identity.key)
+
+    def base_history(self) -> History:
+        rec = self.services.require_rec()
+        base = rec.history(self.identity.user) if self.identity.user is not None else {}
+        base.update({i: r for i, r in self.ratings().items() if i in rec.item_index})
+        return base
+
+    def user_ref(self) -> UserRef:
+        """The model's id while nothing was added here; else the history with ratings and likes folded in."""
+        liked = [i for i, k in self.feedback.all().items() if k == "liked"]
+        if self.identity.user is not None and not liked and not self.ratings():
+            return self.identity.user
+        history = self.base_history()
+        history.update({i: None for i in liked if i not in history})
+        return history
+
+    def excluded(self) -> set[str]:
+        return {i for i, k in self.feedback.all().items() if k in ("disliked", "not_interested")}
+
+    def attribution(self, item: str) -> Explanation:
+        return explain(self.services.require_rec(), self.user_ref(), item)
+
+    # ---- changes -----------------------------------------------------------------------------
+    def reset(self) -> None:
+        """A fresh assistant session (same person): after new ratings or Forget me."""
+        try:
+            from assistant.session import Session
+
+            if self.identity.user is not None and not self.ratings():
+                self.session = Session.new(user=self.identity.user, session_id=self.session_id)
+            else:
+                self.session = Session.new(history=self.base_history(), session_id=self.session_id)
+        except ImportError:
+            self.session = None
+        self._assistant = None
+
+    def rate(self, ratings: dict[str, float]) -> None:
+        """A new user's cold-start ratings: kept, and folded in at once (no retraining)."""
+        rec = self.services.require_rec()
+        rec.fold_in(ratings)  # checks ids and numbers
+        for item, rating in ratings.items():
+            self.services.db.add(self.identity.key, item, "rated", float(rating))
+        self.reset()
+
+    def give_feedback(self, item: str, kind: str) -> None:
+        self.services.require_rec().index_of(item)
+        self.feedback.add(item, kind)
+
+    def forget(self) -> int:
+        n = self.services.db.forget(self.identity.key)
+        self.reset()
+        return n
+
+    # ---- one turn ----------------------------------------------------------------------------
+    def _get_assistant(self) -> Any:
+        llm = self.services.llm
+        if self._assistant is None or self._assistant_llm is not llm:
+            from assistant.agent import Assistant
+
+            s = self.services
+            self._assistant = Assistant(s.require_rec(), self.session, catalogue=s.catalogue, store=s.store, llm=llm)
+            self._assistant.ctx.feedback = self.feedback  # thumbs and "not interested" count at once, and persist
+            self._assistant_llm = llm
+        return self._assistant
+
+    def turn(self, message: str, on_event: Emit | None = None) -> TurnResult:
+        emit = on_event or (lambda _k, _p: None)
+        message = message[:MAX_MESSAGE_CHARS]
+        self.services.require_rec()
+        if self.session is not None:
+            try:
+                answer = self._get_assistant().respond(message, on_event=emit)
+                return TurnResult(answer.text, answer.recommendations, answer.explanations, answer.results,
+                                  answer.tool_calls, answer.notice)
+            except ImportError as err:
+                log.warning("assistant unavailable (%s): plain recommendations", err)
+            except Exception:  # noqa: BLE001 - the user still gets recommendations and reasons
+                log.exception("assistant failed: plain recommendations")
+        return self.plain_turn(emit)
+
+    def plain_turn(self, emit: Emit, k: int = 5) -> TurnResult:
+        """Recommendations + exact attribution + template texts; no language model, no agent."""
+        rec = self.services.require_rec()
+        user = self.user_ref()
+        recs = rec.recommend(user, k=k, exclude=self.excluded())
+        rows = [{"item": r.item_id, "title": r.title, "score": round(r.score, 4), "rank": r.rank} for r in recs]
+        emit("recommendations", rows)
+        reply = f"Here are {len(rows)} picks for you:"
+        emit("reply", reply)
+        texts = []
+        for r in recs:
+            e = explain(rec, user, r.item_id)
+            d = {"item": r.item_id, "title": r.title, "text": template_text(e), "checked": False, "fallback": True}
+            texts.append(d)
+            emit("explanation", d)
+        notice = "(The assistant is unavailable right now: plain recommendations with template explanations.)"
+        return TurnResult(reply, rows, texts, [], [{"name": "recommend", "args": {"k": k}}], notice, degraded=True)

@@ -1,0 +1,52 @@
+"""The embed snippet the app serves itself (/embed.js, /embed) and the example shop page (/shop)."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+EMBED_JS = """(function () {
+  // <script src="ORIGIN/embed.js" data-token="TOKEN" data-target="because-widget" async></script>
+  var s = document.currentScript;
+  if (!s) { return; }
+  var origin = new URL(s.src).origin;
+  var f = document.createElement("iframe");
+  f.src = origin + "/widget/?token=" + encodeURIComponent(s.getAttribute("data-token") || "");
+  f.title = "Because shop assistant";
+  f.id = "because-widget-frame";
+  f.style.border = "0";
+  f.style.width = s.getAttribute("data-width") || "100%";
+  f.style.height = s.getAttribute("data-height") || "900px";
+  var target = document.getElementById(s.getAttribute("data-target") || "because-widget");
+  (target || s.parentNode).appendChild(f);
+})();
+"""
+
+SHOP_PAGE = Path(__file__).resolve().parents[1] / "examples" / "shop.html"
+ORIGIN_MARK, TOKEN_MARK = "__BECAUSE_ORIGIN__", "__BECAUSE_TOKEN__"
+
+
+def snippet(origin: str, token: str = "TOKEN") -> str:
+    return (f'<div id="because-widget"></div>\n'
+            f'<script src="{origin}/embed.js" data-token="{html.escape(token, quote=True)}" data-target="because-widget" async></script>')
+
+
+def embed_page(origin: str) -> str:
+    code = html.escape(snippet(origin))
+    iframe = html.escape(f'<iframe src="{origin}/widget/?token=TOKEN" width="100%" height="900" style="border:0"></iframe>')
+    recipe = html.escape("from webapp.tokens import make_token\ntoken = make_token(customer_id, SECRET, ttl_s=3600)  "
+                         "# SECRET = BECAUSE_TOKEN_SECRET\n# put token into the snippet server-side; never send SECRET to the browser")
+    return f"""<!doctype html><html><head><meta charset="utf-8"><title>Embed Because</title></head>
+<body style="font-family:sans-serif;max-width:760px;margin:2em auto">
+<h1>Embed the Because assistant in your shop</h1>
+<p>Paste this where the widget should appear; replace TOKEN with the customer's signed token (made on your server):</p>
+<pre>{code}</pre><p>Or a plain iframe:</p><pre>{iframe}</pre>
+<p>Token recipe (Python, on the shop's server):</p><pre>{recipe}</pre>
+<p>A missing, forged or expired token gives an anonymous new-user session: never another customer's data.
+The widget and its scripts come from this server only (no CDN), so it works offline.</p></body></html>"""
+
+
+def shop_page(origin: str, token: str, path: Path = SHOP_PAGE) -> str:
+    """examples/shop.html with the origin and a token filled in."""
+    text = path.read_text(encoding="utf-8")
+    return text.replace(ORIGIN_MARK, origin).replace(TOKEN_MARK, html.escape(token, quote=True))

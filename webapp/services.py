@@ -1,0 +1,125 @@
+"""What the app serves from, built once at start-up: model, catalogue facts, feedback store, language model.
+
+The language model starts in a background thread; until it is warm ``llm`` is None and the
+assistant answers from templates. Nothing here is per user: see ``identity.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from because.errors import BecauseError, BrokenPartError, ModelFileError
+from because.settings import Settings
+from scorer.recommender import Recommender
+from webapp.feedback_store import FeedbackDB, feedback_path
+
+log = logging.getLogger(__name__)
+Log = Callable[[str], None]
+
+
+@dataclass
+class Services:
+    settings: Settings
+    rec: Recommender | None
+    secret: str
+    db: FeedbackDB
+    catalogue: Any | None = None
+    store: Any | None = None
+    llm: Any | None = None
+    llm_status: str = "off"  # off | starting | ready | failed: <why>
+    demo: bool = True  # the demo page may pick any data-set user (only for public data sets)
+    popular: list[str] = field(default_factory=list)  # item ids for the new-user picker
+
+    def require_rec(self) -> Recommender:
+        if self.rec is None:
+            raise ModelFileError("no trained model is loaded.", "run `because train` (or `because serve`, which trains on first run).")
+        return self.rec
+
+    def start_llm(self, background: bool = True) -> None:
+        """Start the embedded (or configured) language model; the UI works meanwhile."""
+        self.llm_status = "starting"
+
+        def run() -> None:
+            try:
+                from assistant.llm_backend import make_chat_model
+
+                self.llm = make_chat_model(self.settings)
+                self.llm_status = "ready"
+                log.info("language model ready")
+            except (BecauseError, ImportError, OSError) as err:
+                self.llm_status = f"failed: {err}"
+                log.warning("language model unavailable, answers use templates: %s", err)
+
+        if background:
+            threading.Thread(target=run, name="because-llm", daemon=True).start()
+        else:
+            run()
+
+
+def token_secret(settings: Settings) -> str:
+    """BECAUSE_TOKEN_SECRET, else a random secret kept in <home>/token_secret (created once, mode 0600)."""
+    if settings.token_secret:
+        return settings.token_secret
+    path = Path(settings.home) / "token_secret"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(32)
+    path.touch(mode=0o600)
+    path.write_text(value, encoding="utf-8")
+    return value
+
+
+def popular_items(rec: Recommender, n: int = 8) -> list[str]:
+    order = rec.popularity.argsort()[::-1][:n]
+    return [rec.item_ids[i] for i in order]
+
+
+def load_catalogue_quietly(settings: Settings, rec: Recommender) -> Any | None:
+    """The training catalogue (for constraints such as runtime<100), or None."""
+    try:
+        from assistant.cli_commands import load_catalogue_for
+
+        return load_catalogue_for(settings, rec)
+    except (ImportError, BecauseError, OSError) as err:
+        log.warning("catalogue facts unavailable: %s", err)
+        return None
+
+
+def build_services(settings: Settings, rec: Recommender | None, *, llm: bool = True, catalogue: Any | None = None,
+                   demo: bool | None = None) -> Services:
+    from catalogue import BUILTINS
+
+    if rec is not None and catalogue is None:
+        catalogue = load_catalogue_quietly(settings, rec)
+    store = None
+    if rec is not None:
+        try:
+            from assistant.cli_commands import load_store
+
+            store = load_store(settings, rec)
+        except ImportError:
+            store = None
+    services = Services(settings=settings, rec=rec, secret=token_secret(settings), db=FeedbackDB(feedback_path(settings.home)),
+                        catalogue=catalogue, store=store,
+                        demo=(rec is not None and rec.dataset in BUILTINS) if demo is None else demo,
+                        popular=popular_items(rec) if rec is not None else [])
+    if llm:
+        services.start_llm()
+    return services
+
+
+def load_model(settings: Settings) -> Recommender | None:
+    from scorer.pipeline import active_model_path
+
+    try:
+        return Recommender.load(active_model_path(settings.home))
+    except BrokenPartError as err:
+        log.warning("%s", err)
+        return None
