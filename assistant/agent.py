@@ -99,7 +99,7 @@ class Assistant:
         return self.llm is not None and time.monotonic() >= self._llm_down_until
 
     def _llm_failed(self, err: Exception) -> None:
-        log.warning("language model failed: %s", err)
+        log.info("language model failed: %s", err)
         self._llm_down_until = time.monotonic() + LLM_RETRY_AFTER_S
         self._turn["llm_error"] = str(err)
 
@@ -216,7 +216,7 @@ class Assistant:
         try:
             state = self.graph.invoke({"messages": [HumanMessage(message)]}, config={"recursion_limit": 10})
         except Exception as err:  # noqa: BLE001 - the user gets recommendations, not a trace
-            log.exception("agent loop failed")
+            log.info("agent loop failed: %s", err, exc_info=True)
             if isinstance(err, LanguageModelError) or "openai" in type(err).__module__:
                 self._llm_failed(err)
             return [], ""

@@ -266,7 +266,7 @@ def write_explanations(explanations: Sequence[Explanation], language: str, llm: 
                 emit("llm_failed", failure)
                 llm = None
         except Exception as err:  # noqa: BLE001 - an explanation must never cost the user the answer
-            log.warning("explanation writer failed for item %s: %s", e.item, err)
+            log.info("explanation writer failed for item %s: %s", e.item, err)
             done = _template_explanations([e], language)[0]
         out.append(done)
         emit("explanation", done)

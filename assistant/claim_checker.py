@@ -157,15 +157,17 @@ def _sentence_of(text: str, pos: int) -> tuple[int, int]:
     return 0, len(text)
 
 
-def _rating_near(pos: int, text: str, claims: list[Claim], facts: ExplanationFacts) -> Fact | None:
-    """The history fact named closest to ``pos`` in its sentence (before it first, else after)."""
+def _rating_near(pos: int, text: str, claims: list[Claim], facts: ExplanationFacts) -> Fact | str | None:
+    """The title named closest to ``pos`` in its sentence (before it first, else after): its history
+    fact, ``"target"`` for the recommended item itself (which the user has not rated), or None."""
     a, b = _sentence_of(text, pos)
-    by_key = facts.by_key()
-    named = [c for c in claims if c.ok and c.kind == "history_item" and a <= c.start < b]
+    named = [c for c in claims if c.ok and c.kind in ("history_item", "target") and a <= c.start < b]
     before = [c for c in named if c.start < pos]
     after = [c for c in named if c.start > pos]
     pick = max(before, key=lambda c: c.start) if before else (min(after, key=lambda c: c.start) if after else None)
-    return by_key.get(pick.ref) if pick else None
+    if pick is None:
+        return None
+    return "target" if pick.kind == "target" else facts.by_key().get(pick.ref)
 
 
 def _numbers(text: str, masked: str, taken: list[tuple[int, int]], claims: list[Claim], facts: ExplanationFacts,
@@ -189,7 +191,9 @@ def _numbers(text: str, masked: str, taken: list[tuple[int, int]], claims: list[
         span = text[start:end + (len(m.group(0)) if (m := _RATING_AFTER.match(after) or _PERCENT_AFTER.match(after)) else 0)]
         if _RATING_AFTER.match(after) or _RATING_BEFORE.search(before):
             fact = _rating_near(start, masked, claims, facts)
-            if fact is not None and fact.rating is not None:
+            if fact == "target":
+                ok, reason = False, f"the user has not rated {facts.display}; a rating belongs to a past item."
+            elif fact is not None and fact.rating is not None:
                 ok = abs(fact.rating - value) < 1e-6
                 reason = "" if ok else f"the user rated {fact.name} {fact.rating:g}, not {raw}."
             else:

@@ -143,3 +143,24 @@ def chat(settings: Settings, user: str, session: str | None = None) -> int:
         if session is not None:
             save_session(settings.home, assistant.session)
     return 0
+
+
+# ---- registration in because/cli.py: add_*_arguments(parser), handler run_*(settings, args) -> exit code ----
+def add_ask_arguments(parser: Any) -> None:
+    parser.add_argument("message", help="what to ask, e.g. 'recommend me something' or '为什么推荐第二个？'")
+    parser.add_argument("--user", required=True, help="the user the assistant serves (fixed for the session)")
+    parser.add_argument("--session", help="continue (or start) the conversation saved as <home>/sessions/<SESSION>.json")
+    parser.add_argument("--json", action="store_true", help="print answer, tool_calls, recommendations, explanations as JSON")
+
+
+def add_chat_arguments(parser: Any) -> None:
+    parser.add_argument("--user", required=True, help="the user the assistant serves")
+    parser.add_argument("--session", help="save the conversation as <home>/sessions/<SESSION>.json")
+
+
+def run_ask(settings: Settings, args: Any) -> int:
+    return ask(settings, args.user, args.message, session=args.session, as_json=args.json)
+
+
+def run_chat(settings: Settings, args: Any) -> int:
+    return chat(settings, args.user, session=args.session)

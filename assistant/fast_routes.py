@@ -27,7 +27,8 @@ class Decision:
 
 
 # ---- the words ----------------------------------------------------------------------------------
-POS = (r"(?:the\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|top|#\s*\d+|number\s+\d+"
+POS = (r"(?:the\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|top|#\s*\d+"
+       r"|number\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
        r"|no\.?\s*\d+|\d+(?:st|nd|rd|th))(?:\s+(?:one|item|movie|film|pick|recommendation|suggestion))?")
 ZH_POS = r"(?:第\s*(?:\d+|[一二两三四五六七八九十])\s*[个部条项本]?|最后(?:一[个部]|那[个部])?)"
 _END = " \t?？!！.。~～"
@@ -136,11 +137,17 @@ WHY_NOT = [
         r"|why\s+(?:didn'?t|did\s+not|don'?t|do\s+not|won'?t|wouldn'?t)\s+you\s+(?:recommend|suggest|include|pick|show|list|choose)(?:\s+me)?"
         r"|why\s+(?:no|is\s+there\s+no)|how\s+come\s+(?:there'?s|there\s+is)\s+no|why\s+(?:is|was)\s+there\s+no)\s+(?P<x>.+?)(?:\s+(?:recommended|suggested|included|listed|there|here|on\s+(?:the|my)\s+list|in\s+(?:the|my)\s+list|for\s+me))?$"),
     _re(r"^(?:那|但是|可是)?(?:为什么|为啥|为何|怎么)(?:不|没|没有)(?:给我)?(?:推荐|选|包括|列出|推)?(?P<x>.+?)$"),
-    _re(r"^(?P<x>.+?)(?:为什么|为啥|怎么)(?:不|没|没有)(?:被)?(?:推荐|在列表里|入选)"),
+    _re(r"^(?P<x>.+?)(?:为什么|为啥|怎么)(?:不|没|没有)(?:被)?(?:推荐|在列表里|入选|在里面|在里头|出现|有)"),
+    _re(r"^why\s+(?:is|was)\s+(?P<x>.+?)\s+(?:missing|absent|left\s+out|not\s+(?:there|here|on\s+the\s+list|included|recommended))$"),
+    _re(r"^(?P<x>.+?)\s+(?:is\s*n'?t|is\s+not|was\s*n'?t|was\s+not)\s+(?:there|here|on\s+the\s+list|recommended|included)\b[\s,.;:-]*why$"),
 ]
 EXPLAIN_POS = [
     _re(rf"^(?:and\s+|so\s+)?(?:why|how\s+come|explain)(?:\s+(?:did|do|would)\s+you\s+(?:recommend|suggest|pick|choose|include|show))?(?:\s+(?:is|was|recommend|the\s+reason\s+for))?\s+(?P<pos>{POS})(?:\s+(?:there|here|recommended|suggested|on\s+the\s+list|for\s+me))*$"),
     _re(rf"^(?:tell\s+me\s+(?:more\s+)?about|more\s+about|explain|what'?s\s+(?:good\s+)?about)\s+(?P<pos>{POS})$"),
+    _re(rf"^(?:what'?s|what\s+is)\s+the\s+reason\s+(?:for|behind)\s+(?P<pos>{POS})$"),
+    _re(rf"^why\s+(?:did|does|is|was)\s+(?P<pos>{POS})\s+(?:make|get|land|end\s+up|appear|on|in|at|there|here).*$"),
+    _re(rf"^(?:为什么|为啥|为何)(?:把|将|要把)?(?P<pos>{ZH_POS})(?!.*(?:不|没)).*$"),
+    _re(rf"^(?:说说|讲讲|解释一下|解释|介绍一下)(?P<pos>{ZH_POS})(?:的理由|的原因|的推荐理由|为什么.*)?$"),
     _re(rf"^(?:那)?(?:为什么|为啥|为何)(?:要|会)?(?:推荐|选|是|给我推荐|推)?(?P<pos>{ZH_POS})(?:呢)?$"),
     _re(rf"^(?P<pos>{ZH_POS})(?:为什么|是为什么|为啥|凭什么|怎么)(?:会)?(?:推荐|被推荐|适合|入选|排在|给我|好|值得).*$"),
     _re(rf"^(?P<pos>{ZH_POS})(?:为什么|是为什么|为啥)$"),
@@ -150,7 +157,7 @@ EXPLAIN_POS = [
 FOLLOW_POS = [_re(rf"^(?:and|what\s+about|how\s+about|and\s+what\s+about)?\s*(?P<pos>{POS})$"),
               _re(rf"^(?:那|还有)?(?P<pos>{ZH_POS})呢$")]
 EXPLAIN_TITLE = [
-    _re(r"^(?:why|how\s+come)\s+(?:did|do|would)\s+you\s+(?:recommend|suggest|pick|choose|include)\s+(?P<x>.+)$"),
+    _re(r"^(?:why|how\s+come)\s+(?:(?:did|do|would)\s+)?you\s+(?:recommend|suggest|pick|picked|choose|chose|include|included|recommended|suggested)\s+(?P<x>.+)$"),
     _re(r"^why\s+(?:is|was)\s+(?P<x>.+?)\s+(?:recommended|suggested|on\s+(?:the|my)\s+list|there|here|included|first|top)$"),
     _re(r"^(?:explain|why)\s+(?P<x>.+)$"),
     _re(r"^(?:为什么|为啥|为何)(?:要|会)?(?:推荐|给我推荐|选)(?P<x>.+)$"),
@@ -158,39 +165,46 @@ EXPLAIN_TITLE = [
 WHAT_IF = [
     (_re(r"^(?:what\s+if|suppose|imagine|pretend|say|and\s+if|if)\s+i\s+(?:had\s*n'?t|had\s+not|did\s*n'?t|did\s+not|never|have\s*n'?t|have\s+not)(?:\s+ever)?\s+"
          r"(?:seen|watched|rated|bought|chosen|saw|watch|see|rate|buy|liked|like|choose|picked)\s+(?P<x>.+)$"), "remove"),
+    (_re(r"^.*?\bif\s+i\s+(?:had\s*n'?t|had\s+not|did\s*n'?t|did\s+not|never|have\s*n'?t|have\s+not)(?:\s+ever)?\s+"
+         r"(?:seen|watched|rated|bought|chosen|saw|watch|see|rate|buy|picked)\s+(?P<x>.+)$"), "remove"),
     (_re(r"^(?:forget|ignore|remove|drop|take\s+out)\s+(?:that\s+i\s+(?:watched|saw|rated)\s+)?(?P<x>.+?)(?:\s+from\s+my\s+history)?$"), "remove"),
     (_re(r"^(?:how\s+)?(?:would|will|does|do)\s+(?:my\s+)?(?:list|recommendations|suggestions|picks|it)\s+(?:change|look|be\s+different)\s+without\s+(?P<x>.+)$"), "remove"),
     (_re(r"^(?:去掉|去除|删掉|不算|拿掉)(?P<x>.+?)(?:之后|以后|后|的话).*$"), "remove"),
     (_re(r"^(?:what\s+if|suppose|imagine|pretend)\s+(?P<x>.+?)\s+(?:wasn'?t|were\s*n'?t|was\s+not|is\s*n'?t)\s+in\s+my\s+history$"), "remove"),
     (_re(r"^(?:what\s+if|suppose|imagine|pretend)\s+i\s+(?:had\s+)?(?:seen|watched|rated|liked|loved|saw|watch|like|bought)\s+(?P<x>.+)$"), "add"),
-    (_re(r"^(?:如果|假如|要是|假设|若是|那如果)我(?:没有?|从没|从来没|没)(?:有)?(?:看过|看|评过分|评过|买过|选过|看了)(?P<x>.+?)(?:会怎样|会怎么样|会如何|会有什么变化|推荐会变吗)?$"), "remove"),
+    (_re(r"^(?:如果|假如|要是|假设|若是|那如果)我?(?:没有?|从没|从来没|没)(?:有)?(?:看过|看|评过分|评过|买过|选过|看了)(?P<x>.+?)(?:[，,]?(?:会怎样|会怎么样|会如何|会有什么变化|推荐会变吗|推荐会怎么变|的话))*$"), "remove"),
     (_re(r"^(?:如果|假如|要是|假设)我(?:看过|看了|喜欢|买过)(?P<x>.+?)(?:会怎样|会怎么样|会如何)?$"), "add"),
 ]
 PROFILE = _re(r"what\s+do\s+you\s+know\s+(?:about|of)\s+me|what\s+you\s+know\s+about\s+me|my\s+profile|what\s+have\s+i\s+(?:watched|rated|seen|liked)"
               r"|\bmy\s+(?:tastes?|history|preferences)\b|what\s+do\s+i\s+(?:like|usually\s+like)|how\s+well\s+do\s+you\s+know\s+me|what\s+data\s+do\s+you\s+(?:have|use|keep)"
-              r"|what\s+information\s+do\s+you\s+have|what\s+(?:kind|sort|type)s?\s+of\s+(?:movies?|films?|things|items)\s+do\s+i\s+(?:like|enjoy|prefer)"
-              r"|你知道我喜欢什么|你用了我的哪些数据|我的哪些数据|关于我的数据|你怎么知道我喜欢|你对我了解多少|你了解我什么|你知道我什么|你知道关于我的|我的(?:资料|档案|喜好|口味|偏好|历史|记录)|你对我知道多少|你都知道我|你了解我吗|你有我的什么")
+              r"|what\s+information\s+do\s+you\s+have|which\s+of\s+my\s+(?:ratings|data|history|items)|\bmy\s+(?:viewing|watch|rating)\s+history\b|what\s+(?:kind|sort|type)s?\s+of\s+(?:movies?|films?|things|items)\s+do\s+i\s+(?:like|enjoy|prefer)"
+              r"|你知道我喜欢什么|你用了我的哪些数据|我的哪些数据|关于我的数据|你怎么知道我喜欢|你对我了解多少|你了解我什么|你知道我什么|你知道关于我的|我的(?:资料|档案|喜好|口味|偏好|历史|记录)|你对我知道多少|你都知道我|我的口味|你了解我吗|你有我的什么")
 FEEDBACK = [
     (_re(r"^(?:i'?m\s+|i\s+am\s+)?not\s+interested(?:\s+in)?\s*(?P<x>.*)$"), "not_interested"),
     (_re(r"^(?:please\s+)?(?:don'?t|do\s+not|never)\s+(?:show|recommend|suggest)\s+(?:me\s+)?(?P<x>.+?)(?:\s+again|\s+anymore)?$"), "not_interested"),
     (_re(r"^i\s+(?:really\s+)?(?:didn'?t|did\s+not|don'?t|do\s+not)\s+(?:like|enjoy|love|care\s+for)\s+(?P<x>.+)$"), "disliked"),
     (_re(r"^i\s+(?:really\s+)?(?:hated|disliked|hate|dislike)\s+(?P<x>.+)$"), "disliked"),
     (_re(r"^i\s+(?:really\s+)?(?:liked|loved|enjoyed|like|love|adored|adore)\s+(?P<x>.+)$"), "liked"),
+    (_re(r"^(?:really\s+|great\s+pick[,!.]?\s+i\s+)?(?:loved|liked|enjoyed|adored)\s+(?P<x>.+)$"), "liked"),
+    (_re(r"^(?P<x>.+?)\s+(?:is\s*n'?t|is\s+not|was\s*n'?t|was\s+not)\s+(?:for\s+me|my\s+thing|my\s+cup\s+of\s+tea)$"), "disliked"),
+    (_re(r"^(?:i\s+already\s+know\s+)?i\s+(?:don'?t|do\s+not|didn'?t)\s+like\s+(?P<x>.+)$"), "disliked"),
     (_re(r"^(?:对)?(?P<x>.*?)(?:我)?(?:不感兴趣|没兴趣)$"), "not_interested"),
+    (_re(r"^(?:我看过)?(?P<x>.+?)[，,]?(?:我)?(?:不太|不怎么|不)喜欢$"), "disliked"),
+    (_re(r"^(?P<x>.+?)我(?:很|非常|真的|挺|超)?喜欢$"), "liked"),
     (_re(r"^(?:别再|不要再|以后别)(?:推荐|给我推荐|推)(?P<x>.+?)(?:了)?$"), "not_interested"),
     (_re(r"^我(?:不太|不怎么|不)喜欢(?P<x>.+)$"), "disliked"),
     (_re(r"^我(?:讨厌)(?P<x>.+)$"), "disliked"),
     (_re(r"^我(?:很|非常|真的|挺|超)?(?:喜欢|爱看|爱)(?P<x>.+)$"), "liked"),
 ]
 SIMILAR = [
-    _re(r"^(?:(?:show|give|find|recommend|suggest)\s+(?:me\s+)?)?(?:some(?:thing)?\s+|any(?:thing)?\s+|more\s+|other\s+)?(?:movies?|films?|items?|ones?|titles?|stuff)?\s*(?:like|similar\s+to|in\s+the\s+vein\s+of|along\s+the\s+lines\s+of)\s+(?P<x>.+)$"),
+    _re(r"^(?:(?:show|give|find|recommend|suggest)\s+(?:me\s+)?)?(?:some(?:thing)?\s+|any(?:thing)?\s+|more\s+|other\s+)?(?:movies?|films?|items?|ones?|titles?|stuff)?\s*(?:like|similar\s+to|in\s+the\s+vein\s+of|along\s+the\s+lines\s+of|in\s+the\s+style\s+of|the\s+same\s+kind\s+as)\s+(?P<x>.+)$"),
     _re(r"^(?:what(?:'s|\s+is|\s+are)\s+)?(?:similar\s+to|like)\s+(?P<x>.+)$"),
-    _re(r"^(?:有没有|推荐|来点|找|给我)?(?:一些|几部|点)?(?:类似|像|和|跟)(?P<x>.+?)(?:一样|差不多|类似|相似|相近)?的(?:电影|片子|东西|片)?$"),
+    _re(r"^(?:有没有|推荐|来点|找|给我)?(?:一些|几部|点)?(?:类似|像|和|跟)(?P<x>.+?)(?:一样|差不多|类似|相似|相近)?的(?:电影|片子|东西|片)?(?:还有吗|有吗|吗|呢)?$"),
 ]
 SEARCH = [
     _re(r"^(?:find|search(?:\s+for)?|look\s+(?:for|up)|i'?m\s+looking\s+for|looking\s+for)\s+(?:me\s+)?(?P<x>.+)$"),
-    _re(r"^(?:(?:are\s+there|do\s+you\s+have|got)\s+)?(?:any|some|a)?\s*(?:movies?|films?|something|anything|items?)\s+(?:about|with|where|set\s+in|featuring)\s+(?P<x>.+)$"),
-    _re(r"^(?:找|搜索|搜|查找|查一下|找一下)(?:一下)?(?:关于)?(?P<x>.+?)$"),
+    _re(r"^(?:(?:are\s+there|do\s+you\s+have|got|i\s+want|i'?d\s+like|i\s+need|i'?m\s+in\s+the\s+mood\s+for)\s+)?(?:any|some|a|an)?\s*(?:movies?|films?|something|anything|items?)\s+(?:about|with|where|set\s+in|featuring)\s+(?P<x>.+)$"),
+    _re(r"^(?:帮我|给我)?(?:找|搜索|搜|查找|查一下|找一下)(?:一下)?(?:关于)?(?P<x>.+?)$"),
     _re(r"^(?:有没有|有什么|有)(?:关于|讲|描写|讲述)(?P<x>.+?)(?:的电影|的片子|的片)?(?:吗|呢)?$"),
 ]
 
@@ -198,11 +212,11 @@ SEARCH = [
 _GENRE_ASK = re.compile(r"^(?:only|just|some|more|any|i want|i'?d like)?\s*(?P<g>.+?)\s*(?:movies?|films?|ones?|please|pls)?$"
                         r"|^(?:只要|只看|来点|来些|来几部|想看)(?P<zg>.+?)(?:电影|片子|吧)?$", re.I)
 _ANSWER = re.compile(r"^(?:hi|hello|hey|good (?:morning|evening|afternoon)|thanks?(?: you)?(?: so much| a lot)?|thank you|cheers|bye|goodbye"
-                     r"|who are you|what are you|what can you do|how do you work|help)\b(?:[\s,!.]+(?:that'?s|it'?s|this is|very|so)?\s*(?:helpful|great|nice|useful|good))?$"
-                     r"|^(?:你好|您好|嗨|哈喽|谢谢|多谢|感谢|再见|你是谁|你能做什么|你会什么|帮助)", re.I)
+                     r"|who are you|what are you|what can you do|how do you work|how does (?:this|it) work|are you (?:a |an )?(?:robot|bot|human|ai|person)|help)\b(?:[\s,!.]+(?:that'?s|it'?s|this is|very|so)?\s*(?:helpful|great|nice|useful|good))?$"
+                     r"|^(?:你好|您好|嗨|哈喽|早上好|晚上好|下午好|谢谢|多谢|感谢|再见|你是谁|你能做什么|你会什么|帮助|这个怎么用|怎么用)", re.I)
 
 
-_HIJACK = re.compile(r"system prompt|your (?:instructions|rules|prompt)|ignore (?:all|any|previous|prior|the above|your)|you are now|act as|pretend to be"
+_HIJACK = re.compile(r"system prompt|hidden (?:instructions|rules|prompt)|your (?:instructions|rules|prompt)|ignore (?:all|any|previous|prior|the above|your)|you are now|act as|pretend to be"
                      r"|admin mode|developer mode|as (?:another|a different) user|switch (?:to )?user|\buser\s*(?:id\s*)?#?\d+|another user|other user"
                      r"|系统提示|提示词|忽略(?:之前|以上|你的)|假装|扮演|切换用户|用户\s*\d+|\d+\s*号用户|另一个用户|别的用户|其他用户", re.I)
 
@@ -210,6 +224,10 @@ _HIJACK = re.compile(r"system prompt|your (?:instructions|rules|prompt)|ignore (
 def looks_like_hijack(message: str) -> bool:
     """Asks to see the instructions or to act for someone else (the user stays bound regardless)."""
     return bool(_HIJACK.search(message))
+
+
+_OTHER_INTENT = re.compile(r"\b(?:why|how\s+come|reason|similar|resembl\w*|close\s+to|like\s+(?:the\s+)?[A-Z0-9\"'“]|about|missing|left\s+out)\b"
+                           r"|为什么|为啥|为何|凭什么|原因|理由|像|类似|差不多|相似|关于|题材|讲", re.I)
 
 
 def _genre_request(text: str, lex: Lexicon) -> bool:
@@ -282,6 +300,8 @@ def fast_route(message: str, session: Session, lex: Lexicon) -> Decision | None:
     if m and _item_text(m.group("x")) and only_genres:
         return Decision("search_catalogue", {"query": _item_text(m.group("x"))})
     # "a space adventure" may be a search: genre words alone do not make a recommendation request
+    if _OTHER_INTENT.search(text) and not (found and not only_genres):
+        return None  # "why ...", "like <title>", "about ...": not plainly a request for a list; the model decides
     if (found and not only_genres) or _RECOMMEND.search(text) or _genre_request(text, lex):
         args: dict[str, Any] = {}
         if k is not None:

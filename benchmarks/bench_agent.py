@@ -119,6 +119,7 @@ def summarize_single(rows: list[dict[str, Any]]) -> dict[str, Any]:
     secs = [r["llm_seconds"] for r in rows if r["llm_seconds"] is not None and r["error"] is None]
     out["llm_route_seconds_p50"] = round(pct(secs, 0.5), 2) if secs else None
     out["llm_route_seconds_p95"] = round(pct(secs, 0.95), 2) if secs else None
+    out["rows"] = rows
     out["mistakes"] = [{k: r[k] for k in ("message", "expected", "rule", "llm", "system")} for r in rows if not ok(r["system"], r["expected"])]
     out["llm_mistakes"] = [{k: r[k] for k in ("message", "expected", "llm")} for r in rows
                            if r["llm"] is not None and not ok(r["llm"], r["expected"])]
@@ -190,15 +191,16 @@ def main(argv: list[str] | None = None) -> int:
             results.setdefault("startup_seconds", {})[label] = round(time.perf_counter() - t, 1)
         print(f"== {label}: single messages", flush=True)
         single = bench_single(rec, cat, llm, data["single"], values, args.limit)
-        print(f"== {label}: held-out messages", flush=True)
-        heldout = bench_single(rec, cat, llm, data["heldout"], values, args.limit)
-        entry = {"single": single, "heldout": heldout}
+        entry = {"single": single}
+        for part in ("heldout", "heldout2"):
+            print(f"== {label}: {part} messages", flush=True)
+            entry[part] = bench_single(rec, cat, llm, data[part], values, args.limit)
         if not args.no_conversations:
             print(f"== {label}: conversations", flush=True)
             entry["conversations"] = bench_conversations(rec, cat, llm, data, values, explain=not args.no_explain_llm)
         results[label] = entry
-        for name, part in (("single", single), ("heldout", heldout)):
-            print(name, json.dumps({k: v for k, v in part.items() if "mistakes" not in k}))
+        for name in ("single", "heldout", "heldout2"):
+            print(name, json.dumps({k: v for k, v in entry[name].items() if "mistakes" not in k and k != "rows"}))
         if "conversations" in entry:
             c = entry["conversations"]
             print(json.dumps({k: v for k, v in c.items() if k != "mistakes"}, indent=1))

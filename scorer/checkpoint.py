@@ -16,7 +16,7 @@ import torch
 
 from because.errors import ModelFileError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: popularity as pop + beta (was a per-item bias b)
 KIND = "because.additive-scorer"
 
 

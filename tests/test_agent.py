@@ -164,7 +164,9 @@ def test_model_given_position_as_a_number_means_the_position(rec):
     a = make(rec, llm=router_llm({"tool": "explain", "args": {"item": "3"}}))
     a.respond("recommend me something")
     third = a.session.shown[2].item
-    answer = a.respond("tell me about number three")
+    message = "the film in third place: what is it about for me?"
+    assert a.router.fast(a.session, message) is None
+    answer = a.respond(message)
     assert answer.tool_calls == [{"name": "explain", "args": {"item": "#3"}}]
     assert answer.explanations[0]["item"] == third
 
@@ -270,3 +272,31 @@ def test_cli_ask_json_and_session(rec, tmp_path, monkeypatch, capsys):
     assert cli_commands.ask(settings, "5", "hi", session="s1") == 2  # someone else's session
     assert "another user" in capsys.readouterr().err
     assert cli_commands.ask(settings, "no-such-user", "hi") == 2
+
+
+# ---- the labelled tool-choice set --------------------------------------------------------------
+def test_tool_choice_set_is_well_formed_and_the_rules_agree_with_it(rec):
+    from pathlib import Path
+
+    from assistant.router import ROUTES
+
+    data = json.loads((Path(__file__).parent / "data" / "tool_choice.json").read_text(encoding="utf-8"))
+    single, convs = data["single"], data["conversations"]
+    assert len(single) >= 80 and len(convs) >= 15
+    assert {e["lang"] for e in single} == {"en", "zh"} and {c["lang"] for c in convs} >= {"en", "zh"}
+    for e in single + data["heldout"] + [t for c in convs for t in c["turns"]]:
+        assert set([e["tool"]] if isinstance(e["tool"], str) else e["tool"]) <= set(ROUTES), e
+    a = make(rec)
+    a.respond("recommend me something")
+    fill = {f"{{shown{n}}}": s.title for n, s in enumerate(a.session.shown, 1)}
+    fill.update({"{seen}": "Star Wars", "{seen2}": "Contact", "{unseen}": "Liar Liar"})
+    fired = right = 0
+    for e in single:
+        msg = e["message"]
+        for k, v in fill.items():
+            msg = msg.replace(k, v)
+        d = a.router.fast(a.session, msg)
+        if d is not None:
+            fired += 1
+            right += d.tool in ([e["tool"]] if isinstance(e["tool"], str) else e["tool"])
+    assert fired / len(single) >= 0.85 and right / fired >= 0.95

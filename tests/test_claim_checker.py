@@ -95,6 +95,7 @@ def test_wrong_rating_fails(facts):
     bad = [c for c in res.claims if not c.ok]
     assert len(bad) == 1 and bad[0].kind == "number" and "rated Alien" in bad[0].reason
     assert run("You gave Star Wars (1977) 5 stars.", facts).ok
+    assert not run("Blade Runner (1982) is rated 5★, like Star Wars (1977).", facts).ok  # the user never rated the item
     assert not run("You gave Star Wars (1977) 4 stars.", facts).ok
 
 

@@ -45,7 +45,7 @@ def run_tool(ctx: ToolContext, name: str, args: dict[str, Any]) -> ToolResult:
     except BecauseError as err:
         result = ToolResult(f"Error: {err}", {"error": str(err)})
     except Exception as err:  # noqa: BLE001 - a broken tool must not crash the conversation
-        log.exception("tool %s failed", name)
+        log.info("tool %s failed: %s", name, err, exc_info=True)
         result = ToolResult(f"Error: the {name} tool failed ({type(err).__name__}: {err}). Fix: try another question or tool.",
                             {"error": f"{type(err).__name__}: {err}"})
     if ctx.on_result is not None:

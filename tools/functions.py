@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,8 +131,12 @@ def _hits(ctx: ToolContext, hits: list[Any]) -> ToolResult:
     return ToolResult(_observe({"results": rows}), {"results": rows})
 
 
+_STOP = {"movie", "movies", "film", "films", "about", "with", "the", "and", "for", "find", "some", "any", "something", "anything",
+         "want", "looking", "like", "set", "where", "that", "one", "show", "give", "please", "item", "items"}
+
+
 def _keyword_search(ctx: ToolContext, query: str, mask: np.ndarray | None, k: int) -> list[dict[str, Any]]:
-    words = [w for w in query.lower().split() if len(w) > 2]
+    words = [w for w in re.findall(r"\w+", query.lower()) if len(w) > 2 and w not in _STOP]
     text = ctx.items["title"].str.lower() + " " + (ctx.items["description"].fillna("").str.lower() if "description" in ctx.items else "")
     hits = np.array([sum(w in t for w in words) for t in text], float) + 1e-6 * ctx.rec.popularity
     if mask is not None:
@@ -151,7 +156,7 @@ def search_catalogue(ctx: ToolContext, query: str, filters: list[str] | None = N
             hits = ctx.store.personal_search(query, scores, ctx.rec.item_index, k=k, filters=conds or None, exclude=ctx.excluded())
             return _hits(ctx, hits)
         except BrokenPartError as err:  # Chroma down or not indexed: word matching still finds titles
-            log.warning("vector search unavailable, using keyword search: %s", err)
+            log.info("vector search unavailable, using keyword search: %s", err)
     rows = _keyword_search(ctx, query, cons.allowed_mask(ctx.items, ctx.schema, conds), k)
     return ToolResult(_observe({"results": [{k_: r[k_] for k_ in ("id", "title")} for r in rows]}), {"results": rows})
 
@@ -164,7 +169,7 @@ def similar_to(ctx: ToolContext, item: str, k: int = 5) -> ToolResult:
         try:
             return _hits(ctx, ctx.store.similar(item_id, k=k, exclude=ctx.excluded()))
         except BrokenPartError as err:
-            log.warning("vector store unavailable, using co-occurrence: %s", err)
+            log.info("vector store unavailable, using co-occurrence: %s", err)
     idx = ctx.rec.index_of(item_id)
     together = ctx.rec.params.B[idx].astype(float).copy()  # (n_items,) EASE weights from this item
     together[idx] = -np.inf

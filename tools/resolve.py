@@ -13,10 +13,12 @@ ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
     "ninth": 9, "tenth": 10, "last": -1, "top": 1,
 }
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _EN_POSITION = re.compile(
     r"^(?:the\s+)?(?:(?P<word>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|top)"
-    r"|#\s*(?P<hash>\d+)|(?:no\.?|number|item|pick)\s*#?\s*(?P<num>\d+)|(?P<nth>\d+)(?:st|nd|rd|th))"
+    r"|#\s*(?P<hash>\d+)|(?:no\.?|number|item|pick)\s*#?\s*(?P<num>\d+)|(?P<nth>\d+)(?:st|nd|rd|th)"
+    r"|number\s+(?P<numword>one|two|three|four|five|six|seven|eight|nine|ten))"
     r"(?:\s+(?:one|item|movie|film|pick|recommendation))?$", re.I)
 _ZH_POSITION = re.compile(r"^(?:第\s*(?P<n>\d+|[一二两三四五六七八九十])\s*(?:个|部|条|项|本)?|最后(?:一个|一部|那个|那部)?)$")
 _YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
@@ -31,6 +33,8 @@ def parse_position(ref: str) -> int | None:
     if m:
         if m.group("word"):
             return ORDINALS[m.group("word").lower()]
+        if m.group("numword"):
+            return NUMBER_WORDS[m.group("numword").lower()]
         return int(m.group("hash") or m.group("num") or m.group("nth"))
     m = _ZH_POSITION.match(text)
     if m:

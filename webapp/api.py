@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from because.errors import BrokenPartError, InputError, UnknownIdError
 from scorer.attribution import explain
@@ -48,8 +49,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _broken(_r: Request, err: BrokenPartError) -> JSONResponse:
         return error(503, err.problem, err.fix)
 
-    @app.exception_handler(HTTPException)
-    async def _http(_r: Request, err: HTTPException) -> JSONResponse:
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_r: Request, err: StarletteHTTPException) -> JSONResponse:
         problem, fix = (err.detail if isinstance(err.detail, tuple) else (str(err.detail), ""))
         return error(err.status_code, problem, fix)
 
@@ -78,19 +79,29 @@ class BodyLimit:
         if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
             await self._reject(scope, receive, send)
             return
-        seen = 0
+        seen, over, started = 0, False, False
 
         async def limited() -> dict[str, Any]:
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             seen += len(message.get("body", b"")) if message["type"] == "http.request" else 0
             if seen > self.max_bytes:
+                over = True  # the app's own answer (a parse error) is replaced by 413 below
                 raise _TooLarge
             return message
 
+        async def guarded(message: dict[str, Any]) -> None:
+            nonlocal started
+            if over:
+                return
+            started = True
+            await send(message)
+
         try:
-            await self.app(scope, limited, send)
+            await self.app(scope, limited, guarded)
         except _TooLarge:
+            pass
+        if over and not started:
             await self._reject(scope, receive, send)
 
     async def _reject(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -166,6 +177,8 @@ def make_router(services: Services) -> APIRouter:
     @router.post("/chat", response_model=ChatResponse)
     def chat(body: ChatRequest, authorization: str | None = Header(None)) -> ChatResponse:
         """One chat turn. The first call returns a session_id; pass it back to continue the conversation."""
+        if not body.message.strip():
+            raise InputError("the message is blank.", "send some text, e.g. 'what would you recommend?'.")
         fresh = conversation(body.token, authorization)
         with lock:
             if body.session_id is None:

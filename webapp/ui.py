@@ -116,8 +116,8 @@ def _card_slots() -> list[tuple[Any, Any, Any, dict[str, Any]]]:
             md = gr.Markdown(elem_id=f"card-text-{i}")
             plot = gr.Plot(show_label=False, elem_id=f"chart-{i}")
             with gr.Row():
-                buttons = {"liked": gr.Button("👍", size="sm", elem_id=f"like-{i}"),
-                           "disliked": gr.Button("👎", size="sm", elem_id=f"dislike-{i}"),
+                buttons = {"liked": gr.Button("Like", size="sm", elem_id=f"like-{i}"),
+                           "disliked": gr.Button("Dislike", size="sm", elem_id=f"dislike-{i}"),
                            "not_interested": gr.Button("Not interested", size="sm", elem_id=f"not-interested-{i}")}
         slots.append((grp, md, plot, buttons))
     return slots
@@ -165,7 +165,7 @@ def _respond(message: str, chat: list[dict[str, Any]] | None, st: UiState | None
         yield ("", chat, *([gr.skip()] * 3 * MAX_CARDS))
         return
     chat += [{"role": "user", "content": message},
-             {"role": "assistant", "content": "", "metadata": {"title": "🔧 Working…", "status": "pending"}}]
+             {"role": "assistant", "content": "", "metadata": {"title": "Working…", "status": "pending"}}]
     step_at = len(chat) - 1
     yield ("", chat, *([gr.skip()] * 3 * MAX_CARDS))
     events: queue.Queue[tuple[str, Any]] = queue.Queue()

@@ -10,9 +10,9 @@ from typing import Any
 from webapp.conversation import Conversation, TurnResult
 
 MAX_CARDS = 6
-NOTES = {"liked": "👍 Noted: counted as something you like; your next picks use it.",
-         "disliked": "👎 Noted: I won't recommend it again.",
-         "not_interested": "🚫 Noted: not shown again."}
+NOTES = {"liked": "Liked - noted: counted as something you like; your next picks use it.",
+         "disliked": "Disliked - noted: I won't recommend it again.",
+         "not_interested": "Not interested - noted: not shown again."}
 _MD = re.compile(r"([\\`*_\[\]<>#|])")
 
 
@@ -36,7 +36,7 @@ class Card:
         elif self.fallback:
             body, badge = md_escape(self.text), "template written from the scorer's exact parts"
         else:
-            body, badge = md_escape(self.text), "✓ every claim checked against the scorer" if self.checked else ""
+            body, badge = md_escape(self.text), "every claim checked against the scorer" if self.checked else ""
         lines = [f"**{self.rank}. {md_escape(self.title)}**", "", body]
         if badge:
             lines += ["", f"*{badge}*"]
@@ -60,7 +60,7 @@ def cards_from(rows: list[dict[str, Any]]) -> list[Card]:
 def tool_messages(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each tool call as a collapsed step (ChatMessage metadata title, status done)."""
     return [{"role": "assistant", "content": f"```json\n{json.dumps(c.get('args', {}), ensure_ascii=False)}\n```",
-             "metadata": {"title": f"🔧 Used tool: {c.get('name', '?')}", "status": "done"}} for c in calls]
+             "metadata": {"title": f"Used tool: {c.get('name', '?')}", "status": "done"}} for c in calls]
 
 
 def reply_text(result: TurnResult, cards: list[Card]) -> str:
