@@ -134,7 +134,7 @@ class Assistant:
         help_text = ("我可以为你推荐、解释推荐理由（比如“为什么推荐第二个？”）、说明为什么没推荐某部、找相似的条目，或告诉你我对你了解多少。"
                      if zh else "I can recommend items, explain a pick (\"why the second one?\"), say why something isn't recommended, "
                      "find similar items, or show what I know about you.")
-        if looks_like_hijack(text) or not self._llm_usable():
+        if looks_like_hijack(text) or not self._llm_usable() or self.llm is None:
             return help_text
         from assistant.llm_backend import chat_text
 

@@ -85,6 +85,8 @@ def describe_constraint(text: str, zh: bool) -> str:
             break
     else:
         return text
+    if text == "not shown":
+        return "只看新的" if zh else "new ones only"
     if col == "genres":
         name = zh_label(value) if zh else value
         return (f"不要{name}" if op == "!=" else f"只要{name}") if zh else (f"no {value}" if op == "!=" else f"only {value}")
@@ -259,6 +261,8 @@ def write_explanations(explanations: Sequence[Explanation], language: str, llm: 
                     emit("delta", {"item": e.item, "text": event.text})
                 elif event.kind == "final":
                     final = event
+            if final is None or final.item is None:
+                raise RuntimeError("the explanation stream ended without a final text")
             done = explained_dict(final.item)
             done["replaced"] = bool(final.replaced)
             failure = next((p for p in final.item.problems if p.startswith("language model failed")), None)

@@ -51,7 +51,8 @@ class LazyStore:
     """Opens the Chroma store (and the embedding model) on first use only: most turns never need it."""
 
     def __init__(self, settings: Settings, name: str) -> None:
-        self._settings, self._name, self._store = settings, name, None
+        self._settings, self._name = settings, name
+        self._store: Any = None
 
     def __getattr__(self, attr: str) -> Any:
         if self._store is None:

@@ -52,10 +52,10 @@ class Lexicon:
             low = g.lower()
             for w in (low, low + "s", low[:-1] + "ies" if low.endswith("y") else low + "s", *GENRE_SYNONYMS.get(g, ())):
                 self.words.setdefault(w, g)
-            for w in (GENRES_ZH.get(g), *GENRE_SYNONYMS_ZH.get(g, ())):
-                if w:
-                    self.words.setdefault(w, g)
-                    self.words.setdefault(w + "片", g)
+            for zh in (GENRES_ZH.get(g) or "", *GENRE_SYNONYMS_ZH.get(g, ())):
+                if zh:
+                    self.words.setdefault(zh, g)
+                    self.words.setdefault(zh + "片", g)
         self.words.pop("sf", None)
         alts = "|".join(re.escape(w) for w in sorted(self.words, key=len, reverse=True))
         self.pattern = re.compile(rf"(?<![a-z])({alts})(?![a-z])", re.I) if alts else None
@@ -84,6 +84,8 @@ _NUMERIC = [
     (re.compile(r"(?:after|since|from|newer than)\s+((?:19|20)\d\d)\b|((?:19|20)\d\d)\s*年(?:以后|之后|后|以来)", re.I), "year>={}"),
     (re.compile(r"(?:before|older than|earlier than|until)\s+((?:19|20)\d\d)\b|((?:19|20)\d\d)\s*年(?:以前|之前|前)", re.I), "year<{}"),
 ]
+_FRESH = re.compile(r"^(?:(?:show|give)\s+me\s+|let'?s\s+see\s+)?(?:some\s+)?(?:more|others|other\s+ones|new\s+ones|different\s+ones|another\s+(?:set|batch|list|few)|a\s+different\s+(?:set|batch|list)|next(?:\s+ones)?)(?:\s+please)?$"
+                    r"|换一批|换一些|换几部|再来几|还有别的|其他的|别的推荐|新的一批", re.I)
 _DECADE = re.compile(r"\b(?:the\s+)?(?:(19|20)?([0-9])0)'?s\b|(?:(19|20)?([0-9])0)\s*年代")
 _CLEAR = re.compile(r"\bany (?:length|genre|year)\b|\bclear (?:the |all )?(?:constraints|filters)\b|\breset\b|\bstart over\b|\bno (?:constraints|filters)\b|不限|清除条件|重新开始|取消条件", re.I)
 _K = re.compile(r"\b(?:top\s+)?(\d{1,2})\s+(?:more\s+)?(?:movies?|films?|items?|recommendations|suggestions|picks|ones|things|titles)\b|\b(?:give me|show me|recommend|suggest)\s+(\d{1,2})\b|(\d{1,2}|[一二两三四五六七八九十])\s*[部个条本]", re.I)
@@ -96,17 +98,19 @@ _RECOMMEND = re.compile(
 def constraints_in(text: str, lex: Lexicon) -> tuple[list[str], int | None]:
     """Constraint strings and k that ``text`` states, e.g. (["genres!=Horror", "shorter"], 3)."""
     found: list[str] = []
+    if _FRESH.search(text):
+        found.append("not shown")
     if _CLEAR.search(text):
         found.append("clear")
-    for word, pattern in _RELATIVE:
-        if re.search(pattern, text, re.I):
+    for word, words in _RELATIVE:
+        if re.search(words, text, re.I):
             found.append(word)
     for pattern, fmt in _NUMERIC:
         for m in pattern.finditer(text):
             found.append(fmt.format(next(g for g in m.groups() if g)))
-    m = _DECADE.search(text)
-    if m:
-        century, digit = (m.group(1) or m.group(3)), (m.group(2) or m.group(4))
+    decade = _DECADE.search(text)
+    if decade:
+        century, digit = (decade.group(1) or decade.group(3)), (decade.group(2) or decade.group(4))
         start = int((century or ("20" if digit in "012" else "19")) + digit + "0")
         found.append(f"year={start}..{start + 9}")
     negated = set()
@@ -233,7 +237,7 @@ _OTHER_INTENT = re.compile(r"\b(?:why|how\s+come|reason|similar|resembl\w*|close
 def _genre_request(text: str, lex: Lexicon) -> bool:
     """'only comedies', 'westerns please', '只看喜剧': the message is a genre and nothing else."""
     m = _GENRE_ASK.match(text)
-    return bool(m) and lex.genre((m.group("g") or m.group("zg") or "").strip()) is not None
+    return m is not None and lex.genre((m.group("g") or m.group("zg") or "").strip()) is not None
 
 
 def _shown_match(text: str, session: Session) -> bool:

@@ -8,9 +8,7 @@ followed by a short, changing tail: what was shown, the constraints in force, th
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 from typing import Any
 
 from assistant.fast_routes import Decision, Lexicon, constraints_in, fast_route, looks_like_hijack
@@ -42,19 +40,10 @@ ROUTER_MAX_TOKENS = 80
 
 
 def render_prompt(name: str, **values: Any) -> str:
-    """A prompt file rendered so that a missing variable raises (prompts.render when available)."""
-    try:
-        from prompts import render  # type: ignore[attr-defined]
-    except ImportError:
-        render = None
-    if render is not None:
-        return render(name, **values)
-    import jinja2
+    """A prompt file from the prompts package; a missing variable raises."""
+    from prompts import render
 
-    spec = importlib.util.find_spec("prompts")
-    folder = Path(list(spec.submodule_search_locations)[0])  # type: ignore[union-attr]
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=False, autoescape=False)
-    return env.from_string((folder / name).read_text(encoding="utf-8")).render(**values).strip()
+    return render(name, **values)
 
 
 def context_block(session: Session, message: str, n_shown: int = 5) -> str:

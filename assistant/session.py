@@ -49,6 +49,7 @@ class Session:
     user: str | None = None
     history: dict[str, float | None] | None = None
     shown: list[Shown] = field(default_factory=list)
+    shown_before: list[str] = field(default_factory=list)  # every item shown in this conversation, oldest first
     constraints: list[str] = field(default_factory=list)
     feedback: dict[str, str] = field(default_factory=dict)
     turns: list[Turn] = field(default_factory=list)

@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_index_arguments(add("index", _lazy("vectorstore.cli_commands", "run_index"), "build or update the catalogue search index"))
     add_search_arguments(add("search", _lazy("vectorstore.cli_commands", "run_search"), "search the catalogue by meaning"))
     _register_assistant(add)
+    from webapp.cli_args import add_serve_arguments
+
+    add_serve_arguments(add("serve", _lazy("webapp.server", "run_serve"), "serve the web app and JSON API (trains on first run)"))
     return parser
 
 

@@ -36,8 +36,11 @@ def run_train(settings: Settings, args: argparse.Namespace) -> int:
     from scorer.pipeline import save_active, train_recommender
     from scorer.train import TrainConfig
 
+    from webapp.feedback_store import with_feedback
+
     cat = load_catalogue(data=None if args.items else (args.data or settings.data), items=args.items,
                          interactions=args.interactions, schema=args.schema)
+    cat = with_feedback(cat, settings.home)  # likes and ratings given in the web app since the last run
     log = (lambda m: print(m, file=sys.stderr)) if not args.quiet else (lambda m: None)
     log(f"training on {cat!r}")
     rec = train_recommender(cat, TrainConfig(seed=args.seed), progress=not args.quiet, log=log)

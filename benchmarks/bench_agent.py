@@ -161,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--models", nargs="*", default=["qwen2.5-1.5b", "qwen2.5-0.5b"])
     p.add_argument("--rules-only", action="store_true", help="no language model: the fast rules and the fallback")
     p.add_argument("--limit", type=int, default=None, help="first N single messages only")
+    p.add_argument("--sets", nargs="*", default=["single", "heldout", "heldout2"], help="which single-message sets to score")
     p.add_argument("--no-conversations", action="store_true")
     p.add_argument("--no-explain-llm", action="store_true", help="template explanations in conversations")
     p.add_argument("--threads", type=int, default=2)
@@ -189,17 +190,15 @@ def main(argv: list[str] | None = None) -> int:
             t = time.perf_counter()
             llm = make_chat_model(settings)
             results.setdefault("startup_seconds", {})[label] = round(time.perf_counter() - t, 1)
-        print(f"== {label}: single messages", flush=True)
-        single = bench_single(rec, cat, llm, data["single"], values, args.limit)
-        entry = {"single": single}
-        for part in ("heldout", "heldout2"):
+        entry: dict[str, Any] = {}
+        for part in args.sets:
             print(f"== {label}: {part} messages", flush=True)
             entry[part] = bench_single(rec, cat, llm, data[part], values, args.limit)
         if not args.no_conversations:
             print(f"== {label}: conversations", flush=True)
             entry["conversations"] = bench_conversations(rec, cat, llm, data, values, explain=not args.no_explain_llm)
         results[label] = entry
-        for name in ("single", "heldout", "heldout2"):
+        for name in args.sets:
             print(name, json.dumps({k: v for k, v in entry[name].items() if "mistakes" not in k and k != "rows"}))
         if "conversations" in entry:
             c = entry["conversations"]

@@ -42,7 +42,6 @@ import scipy.sparse as sp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scorer import model as scorer_model  # noqa: E402
 from scorer.model import ScorerParams, contributions, score_history  # noqa: E402
 
 
@@ -93,11 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--neighbours", type=int, default=200)
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--block", type=int, help="override scorer.model.SCORE_BLOCK (items per block)")
     ap.add_argument("--json")
     args = ap.parse_args(argv)
-    if args.block:
-        scorer_model.SCORE_BLOCK = args.block
     n, h, nf, k = args.items, args.history, args.features, args.neighbours
     rng = np.random.default_rng(args.seed)
 
@@ -126,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     probe = np.concatenate([rng.choice(n, 20, replace=False), cols[:20]])
     err_dense, err_sparse = check_exact(dense, hidx, probe), check_exact(sparse, hidx, probe)
 
-    out: dict = {"machine": machine(), "n": n, "history": h, "nf": nf, "k": k, "block": scorer_model.SCORE_BLOCK}
+    out: dict = {"machine": machine(), "n": n, "history": h, "nf": nf, "k": k}
     load0 = loadavg()
     tb_d, tc_d = alternate(lambda: v @ M, lambda: score_history(dense, hidx), args.repeat)
     load1 = loadavg()
@@ -138,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
                exact_err={"dense": err_dense, "sparse": err_sparse}, load=[load0, load1, load2])
 
     print(f"machine: {out['machine']}")
-    print(f"n = {n:,} items, |H| = {h}, nf = {nf}, top-k neighbours = {k}, score block = {scorer_model.SCORE_BLOCK}, "
+    print(f"n = {n:,} items, |H| = {h}, nf = {nf}, top-k neighbours = {k}, "
           f"{args.repeat} alternating repetitions, medians")
     print(f"load average: before {load0}; between {load1}; after {load2}")
     print(f"exactness: max |sum(contributions) - score| = {err_dense:.1e} (dense rows), {err_sparse:.1e} (sparse)\n")

@@ -23,6 +23,8 @@ RELATIVE = {
 ALIASES = {"genre": "genres", "category": "genres", "length": "runtime", "duration": "runtime", "minutes": "runtime",
            "released": "year", "release_year": "year", "date": "year", "rating": "imdb_rating"}
 CLEAR_WORDS = {"clear", "reset", "none", "any", "no constraints"}
+NOT_SHOWN = "not shown"  # this request only: leave out everything shown so far
+NOT_SHOWN_WORDS = {NOT_SHOWN, "new ones", "unseen", "fresh", "different", "others", "more"}
 _NEGATED = re.compile(r"^(?:no|not|without|exclude|excluding|skip|avoid)\s+(.+)$", re.I)
 _ONLY = re.compile(r"^(?:only|just)\s+(.+)$", re.I)
 
@@ -81,6 +83,9 @@ def normalize(texts: Iterable[str], items: pd.DataFrame, schema: dict[str, str],
         low = text.lower()
         if low in RELATIVE:
             out.append(relative_condition(low, items, schema, shown))
+            continue
+        if low in NOT_SHOWN_WORDS:
+            out.append(NOT_SHOWN)
             continue
         if low in CLEAR_WORDS:
             out.append("clear")

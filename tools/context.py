@@ -36,7 +36,7 @@ class ToolContext:
     items: pd.DataFrame
     schema: dict[str, str]
     store: Any | None = None  # vectorstore.VectorStore, optional
-    feedback: FeedbackStore | None = None
+    feedback: FeedbackStore = None  # type: ignore[assignment]  # set in __post_init__: the session's own
     calls: list[dict[str, Any]] = field(default_factory=list)  # every tool call made through this context
     on_result: Callable[[str, Any], None] | None = None  # called with (tool name, ToolResult) as each tool returns
 

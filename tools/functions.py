@@ -52,16 +52,19 @@ def recommend(ctx: ToolContext, k: int | None = None, constraints: list[str] | N
     s = ctx.session
     k = _check_k(k, s.k)
     new = cons.normalize(constraints or [], ctx.items, ctx.schema, [x.item for x in s.shown])
-    in_force = cons.merge(s.constraints, new)
+    fresh = cons.NOT_SHOWN in new
+    in_force = cons.merge(s.constraints, [c for c in new if c != cons.NOT_SHOWN])
     mask = cons.allowed_mask(ctx.items, ctx.schema, in_force)
     user = ctx.user_ref()
-    recs = ctx.rec.recommend(user, k=k, exclude=ctx.excluded(), allowed=mask)
+    exclude = ctx.excluded() | (set(s.shown_before) if fresh else set())
+    recs = ctx.rec.recommend(user, k=k, exclude=exclude, allowed=mask)
     if not recs:
         raise InputError(f"no item meets all the constraints in force ({', '.join(in_force) or 'none'}).",
                          "drop a constraint (constraints=['clear'] removes them all) and recommend again.")
     explanations = [attribution.explain(ctx.rec, user, r.item_id) for r in recs]
     s.constraints, s.k, s.focus = in_force, k, None
     s.shown = [Shown(r.item_id, r.title, r.rank, r.score, _contrib_dicts(e)) for r, e in zip(recs, explanations)]
+    s.shown_before += [r.item_id for r in recs if r.item_id not in s.shown_before]
     text = _observe({"recommendations": [{"n": n, "id": r.item_id, "title": r.title} for n, r in enumerate(recs, 1)],
                      "constraints": in_force})
     return ToolResult(text, {"recommendations": recs, "explanations": explanations, "constraints": in_force})
@@ -85,7 +88,8 @@ def why_not(ctx: ToolContext, item: str) -> ToolResult:
     user = ctx.user_ref()
     k = len(s.shown) or s.k
     mask = cons.allowed_mask(ctx.items, ctx.schema, s.constraints)
-    blocked = [c for c in s.constraints if not bool(cons.allowed_mask(ctx.items, ctx.schema, [c])[ctx.rec.index_of(item_id)])]
+    row = ctx.rec.index_of(item_id)
+    blocked = [c for c in s.constraints if not bool(_mask_of(ctx, c)[row])]
     wn = attribution.why_not(ctx.rec, user, item_id, k=k)
     if mask is not None or ctx.excluded():
         # the list the user saw was constrained: compare with its last item, not the unconstrained k-th
@@ -98,6 +102,11 @@ def why_not(ctx: ToolContext, item: str) -> ToolResult:
                "in_history": wn.in_history, "blocked_by_constraints": blocked, "your_feedback": feedback,
                "holding_back": [{"label": d.label, "difference": round(d.difference, 4)} for d in wn.holding_back[:4]]}
     return ToolResult(_observe(payload), {"why_not": wn, "blocked_by": blocked, "feedback": feedback})
+
+
+def _mask_of(ctx: ToolContext, condition: str) -> np.ndarray:
+    mask = cons.allowed_mask(ctx.items, ctx.schema, [condition])
+    return np.ones(len(ctx.items), bool) if mask is None else mask
 
 
 def _compare(ctx: ToolContext, user: Any, wn: attribution.WhyNot, last_id: str, k: int) -> attribution.WhyNot:

@@ -30,12 +30,14 @@ def _figure(height: float) -> Any:
 
 
 def bars(expl: Explanation, max_bars: int = 7) -> list[tuple[str, float]]:
-    """(label, value) pairs, largest |value| first; the rest summed into one bar."""
+    """(label, value) pairs, largest |value| first; the rest summed into one bar named by what it holds."""
     parts = [(c.label, c.value) for c in expl.contributions]
-    if len(parts) > max_bars:
-        rest = parts[max_bars - 1:]
-        parts = parts[: max_bars - 1] + [(f"{len(rest)} smaller parts", float(sum(v for _, v in rest)))]
-    return parts
+    if len(parts) <= max_bars:
+        return parts
+    rest = expl.contributions[max_bars - 1:]
+    n_items = sum(c.kind == "history_item" for c in rest)
+    names = [f"{n_items} more past items" if n_items else "", f"{len(rest) - n_items} more features" if len(rest) > n_items else ""]
+    return parts[: max_bars - 1] + [(" + ".join(n for n in names if n), float(sum(c.value for c in rest)))]
 
 
 def attribution_figure(expl: Explanation, max_bars: int = 7) -> Any:
@@ -79,3 +81,20 @@ def weights_rows(rec: Any) -> list[list[Any]]:
     w = np.diag(np.asarray(rec.params.W, dtype=float)) if np.ndim(rec.params.W) == 2 else np.asarray(rec.params.W, dtype=float)
     order = np.argsort(-np.abs(c))
     return [[rec.feature_labels[f], round(float(c[f]), 4), round(float(w[f]), 4)] for f in order]
+
+
+def figure_html(fig: Any, alt: str) -> str:
+    """A figure as an inline PNG (no file, no network), with a text alternative."""
+    import base64
+    import html
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return f'<img class="because-chart" style="max-width:100%" alt="{html.escape(alt, quote=True)}" src="data:image/png;base64,{data}">'
+
+
+def attribution_html(expl: Explanation, max_bars: int = 7) -> str:
+    alt = "; ".join(f"{label} {value:+.3f}" for label, value in bars(expl, max_bars))
+    return figure_html(attribution_figure(expl, max_bars), f"score parts of {expl.title}: {alt}")

@@ -17,6 +17,7 @@ from because.errors import BecauseError
 from because.settings import Settings
 from scorer.recommender import Recommender
 from webapp import embed
+from webapp.cli_args import add_serve_arguments
 from webapp.api import BodyLimit, install_error_handlers, make_router
 from webapp.services import Services, build_services, load_model
 from webapp.tokens import make_token
@@ -96,14 +97,6 @@ def ensure_trained(settings: Settings, data: str | None = None, log: Callable[[s
     except BecauseError as err:
         log(f"note: no search index ({err}); search falls back to keywords.")
     return rec
-
-
-def add_serve_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--host", help="address to listen on (default: $BECAUSE_HOST or 127.0.0.1)")
-    p.add_argument("--port", type=int, help="port (default: $BECAUSE_PORT or 7860)")
-    if not any(a.dest == "data" for a in p._actions):
-        p.add_argument("--data", choices=["ml-100k", "ml-latest-small"], help="built-in data set to train on the first run")
-    p.add_argument("--no-llm", action="store_true", help="do not start the language model (template explanations)")
 
 
 def run_serve(settings: Settings, args: argparse.Namespace) -> int:

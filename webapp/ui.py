@@ -56,7 +56,7 @@ def build_blocks(services: Services, mode: str = "demo") -> gr.Blocks:
                         slots = _card_slots()
             with gr.Tab("How it works", elem_id="transparency-tab"):
                 gr.Markdown(model_markdown(rec))
-                gr.Plot(charts.weights_figure(rec), show_label=False)
+                gr.HTML(charts.figure_html(charts.weights_figure(rec), "global feature weights"))
                 gr.Dataframe(charts.weights_rows(rec), headers=["feature", "c (everyone)", "diag W (your share)"],
                              label="all feature weights", max_height=260, interactive=False)
                 you = gr.Markdown(user_markdown(None), elem_id="about-you")
@@ -114,7 +114,7 @@ def _card_slots() -> list[tuple[Any, Any, Any, dict[str, Any]]]:
     for i in range(MAX_CARDS):
         with gr.Group(visible=False, elem_id=f"card-{i}", elem_classes=["because-card"]) as grp:
             md = gr.Markdown(elem_id=f"card-text-{i}")
-            plot = gr.Plot(show_label=False, elem_id=f"chart-{i}")
+            plot = gr.HTML(elem_id=f"chart-{i}")
             with gr.Row():
                 buttons = {"liked": gr.Button("Like", size="sm", elem_id=f"like-{i}"),
                            "disliked": gr.Button("Dislike", size="sm", elem_id=f"dislike-{i}"),
@@ -124,7 +124,7 @@ def _card_slots() -> list[tuple[Any, Any, Any, dict[str, Any]]]:
 
 
 def _hide_all() -> list[Any]:
-    return [gr.update(visible=False), "", None] * MAX_CARDS
+    return [gr.update(visible=False), "", ""] * MAX_CARDS
 
 
 def _who(st: UiState) -> str:
@@ -148,13 +148,13 @@ def _card_updates(st: UiState, only: set[int] | None = None, plots: bool = True)
             figure = gr.skip()
             if plots:
                 try:
-                    figure = charts.attribution_figure(st.conv.attribution(card.item))
+                    figure = charts.attribution_html(st.conv.attribution(card.item))
                 except InputError as err:
                     log.warning("no chart for %s: %s", card.item, err)
-                    figure = None
+                    figure = ""
             out += [gr.update(visible=True), card.markdown(), figure]
         else:
-            out += [gr.update(visible=False), "", None]
+            out += [gr.update(visible=False), "", ""]
     return out
 
 
