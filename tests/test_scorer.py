@@ -11,6 +11,7 @@ import torch
 
 from because.errors import InputError, ModelFileError, UnknownIdError
 from scorer.attribution import explain, what_if, why_not
+from scorer.checkpoint import FORMAT_VERSION
 from scorer.features import build_features
 from scorer.model import ScorerParams, contributions, score_history, score_matrix
 from scorer.pipeline import active_model_path, interaction_matrix, model_path, save_active, train_recommender
@@ -232,7 +233,7 @@ def test_other_format_version_raises_a_clear_error(tmp_path):
     data = torch.load(path, weights_only=True)
     data["format_version"] = 99
     torch.save(data, path)
-    with pytest.raises(ModelFileError, match="version 99.*reads version 1.*because train"):
+    with pytest.raises(ModelFileError, match=f"version 99.*reads version {FORMAT_VERSION}.*because train"):
         Recommender.load(path)
 
 
