@@ -62,10 +62,12 @@ class Assistant:
 
     def __init__(self, rec: Any, session: Session, *, catalogue: Any | None = None, store: Any | None = None,
                  llm: Any | None = None, model: BaseChatModel | None = None, explain_llm: Any | None = "same",
-                 catalogue_name: str | None = None, llm_explanations: int | None = 3) -> None:
+                 catalogue_name: str | None = None, llm_explanations: int | None = 3,
+                 stream_explanations: bool = True) -> None:
         self.rec, self.session, self.llm = rec, session, llm
         self.explain_llm = llm if explain_llm == "same" else explain_llm
         self.llm_explanations = llm_explanations  # items per turn whose explanation the model writes; the rest use the template
+        self.stream_explanations = stream_explanations
         self.ctx = ToolContext.build(rec, session, catalogue, store)
         self.ctx.on_result = self._on_result
         genres = vocabulary(self.ctx.items, self.ctx.schema, "genres") if self.ctx.schema.get("genres") == "multi" else []
@@ -193,9 +195,10 @@ class Assistant:
             if name == "recommend" and "recommendations" in data:
                 answer.recommendations = [_rec_dict(r) for r in data["recommendations"]]
                 answer.explanations += write_explanations(data["explanations"], lang, llm_for_text, self.rec, emit,
-                                                          self.llm_explanations)
+                                                          self.llm_explanations, self.stream_explanations)
             elif name == "explain" and "explanation" in data:
-                answer.explanations += write_explanations([data["explanation"]], lang, llm_for_text, self.rec, emit)
+                answer.explanations += write_explanations([data["explanation"]], lang, llm_for_text, self.rec, emit,
+                                                          stream=self.stream_explanations)
             elif name in ("search_catalogue", "similar_to") and "results" in data:
                 answer.results = [{"item": r["id"], "title": r["title"]} for r in data["results"]]
             elif name == "what_if" and "what_if" in data:

@@ -240,20 +240,33 @@ def _template_explanations(explanations: Sequence[Explanation], language: str) -
 
 
 def write_explanations(explanations: Sequence[Explanation], language: str, llm: Any | None, rec: Any,
-                       on_event: Callable[[str, Any], None] | None = None, llm_items: int | None = None) -> list[dict[str, Any]]:
+                       on_event: Callable[[str, Any], None] | None = None, llm_items: int | None = None,
+                       stream: bool = True) -> list[dict[str, Any]]:
     """One checked explanation per item, streamed: ``on_event("delta", {"item", "text"})`` as the model
     writes, ``on_event("explanation", dict)`` when an item's checked text is final.
 
     The first ``llm_items`` items are written by the model (all if None), the rest by the template,
-    which bounds a turn's time on a slow CPU. Never raises: a failing writer gives the template.
+    which bounds a turn's time on a slow CPU. ``stream=False`` uses ``explain_items`` instead (JSON output,
+    one retry with the checker's complaints; no deltas). Never raises: a failing writer gives the template.
     """
-    from assistant.explanations import stream_explanation
+    from assistant.explanations import explain_items, stream_explanation
 
     emit = on_event or (lambda kind, payload: None)
     out = []
     for n, e in enumerate(explanations):
         model = llm if llm_items is None or n < llm_items else None
         try:
+            if not stream:
+                item = explain_items([e], language=language, llm=model, catalogue_titles=rec.titles,
+                                     feature_labels=rec.feature_labels)[0]
+                done = explained_dict(item)
+                failed = next((p for p in item.problems if p.startswith("language model failed")), None)
+                if failed is not None and model is not None:
+                    emit("llm_failed", failed)
+                    llm = None
+                out.append(done)
+                emit("explanation", done)
+                continue
             final = None
             for event in stream_explanation(e, language=language, llm=model, catalogue_titles=rec.titles,
                                             feature_labels=rec.feature_labels):

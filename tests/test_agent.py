@@ -11,6 +11,7 @@ import pytest
 from agent_support import catalogue, tiny_recommender
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
 
 from assistant.agent import Assistant
 from assistant.router import context_block
@@ -324,3 +325,23 @@ def test_show_me_more_brings_new_items(rec):
     more = a.respond("show me more")
     assert more.tool_calls == [{"name": "recommend", "args": {"constraints": ["not shown"]}}]
     assert not first & {r["item"] for r in more.recommendations}
+
+
+class InventingWriter(GenericFakeChatModel):
+    """Writes every explanation with an invented claim (JSON when asked for it, plain text when streaming)."""
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+        item = next(line for line in messages[-1].content.splitlines() if line.startswith("Item:"))
+        text = f"{json.loads(item.split(':', 1)[1].strip())} is a masterpiece starring Tom Hanks."
+        content = json.dumps({"text": text}) if "response_format" in kwargs else text
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content))])
+
+
+@pytest.mark.parametrize("stream", [True, False])
+def test_explanations_written_by_the_model_are_checked(rec, stream):
+    """Model text that fails the claim checker never reaches the user: the template replaces it."""
+    a = Assistant(rec, Session.new(user="1"), catalogue=catalogue(), llm=InventingWriter(messages=iter([])),
+                  llm_explanations=1, stream_explanations=stream)
+    answer = a.respond("recommend me 2 movies")
+    assert len(answer.explanations) == 2 and all(e["fallback"] and e["text"] for e in answer.explanations)
+    assert "Tom Hanks" not in " ".join(e["text"] for e in answer.explanations)
