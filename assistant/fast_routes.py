@@ -73,7 +73,7 @@ class Lexicon:
 _NEG = r"(?:no|not|without|exclude|excluding|skip|avoid|except|nothing|none of|don'?t want|do not want|no more|not into|hate)\s+(?:any\s+|more\s+)?"
 _NEG_ZH = r"(?:不要|不想看|不想要|别|不看|除了|排除|去掉|别给我|不喜欢)"
 _RELATIVE = [
-    ("shorter", r"\bshorter\b|\bless long\b|\bnot (?:so|too) long\b|短一?点|更短|短些|短的"),
+    ("shorter", r"\bshorter\b|\bless long\b|\b(?:not|nothing) (?:so |too )?long\b|\bquick(?:er)? (?:watch|one)s?\b|不要太长|别太长|短一?点|更短|短些|短的"),
     ("longer", r"\blonger\b|长一?点|更长|长些"),
     ("more recent", r"\bmore recent\b|\bnewer\b|\brecent\b|\bmodern\b|新一?点|更新|最近的|新些|新的"),
     ("older", r"\bolder\b|\bclassics?\b|\bold ones\b|老一?点|旧一?点|更老|更早|经典|老片"),
@@ -88,7 +88,7 @@ _FRESH = re.compile(r"^(?:(?:show|give)\s+me\s+|let'?s\s+see\s+)?(?:some\s+)?(?:
                     r"|换一批|换一些|换几部|再来几|还有别的|其他的|别的推荐|新的一批", re.I)
 _DECADE = re.compile(r"\b(?:the\s+)?(?:(19|20)?([0-9])0)'?s\b|(?:(19|20)?([0-9])0)\s*年代")
 _CLEAR = re.compile(r"\bany (?:length|genre|year)\b|\bclear (?:the |all )?(?:constraints|filters)\b|\breset\b|\bstart over\b|\bno (?:constraints|filters)\b|不限|清除条件|重新开始|取消条件", re.I)
-_K = re.compile(r"\b(?:top\s+)?(\d{1,2})\s+(?:more\s+)?(?:movies?|films?|items?|recommendations|suggestions|picks|ones|things|titles)\b|\b(?:give me|show me|recommend|suggest)\s+(\d{1,2})\b|(\d{1,2}|[一二两三四五六七八九十])\s*[部个条本]", re.I)
+_K = re.compile(r"\b(?:top\s+)?(\d{1,2})\s+(?:more\s+)?(?:movies?|films?|items?|recommendations|suggestions|picks|ones|things|titles)\b|\b(?:give|show|recommend|suggest|pick)(?:\s+me)?\s+(\d{1,2})\b|(\d{1,2}|[一二两三四五六七八九十])\s*[部个条本]", re.I)
 _ZH_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _RECOMMEND = re.compile(
     r"\b(?:recommend|recommendations?|suggest|suggestions?|what should i (?:watch|see|buy|get)|what to watch|give me|show me|something|anything|more|others|another|different ones|ideas|options|picks)\b"
@@ -201,7 +201,7 @@ FEEDBACK = [
     (_re(r"^我(?:很|非常|真的|挺|超)?(?:喜欢|爱看|爱)(?P<x>.+)$"), "liked"),
 ]
 SIMILAR = [
-    _re(r"^(?:(?:show|give|find|recommend|suggest)\s+(?:me\s+)?)?(?:some(?:thing)?\s+|any(?:thing)?\s+|more\s+|other\s+)?(?:movies?|films?|items?|ones?|titles?|stuff)?\s*(?:like|similar\s+to|in\s+the\s+vein\s+of|along\s+the\s+lines\s+of|in\s+the\s+style\s+of|the\s+same\s+kind\s+as)\s+(?P<x>.+)$"),
+    _re(r"^(?:(?:show|give|find|recommend|suggest)\s+(?:me\s+)?)?(?:some(?:thing)?\s+|any(?:thing)?\s+|more\s+|other\s+)?(?:movies?|films?|items?|ones?|titles?|stuff)?\s*(?:like|similar\s+to|in\s+the\s+vein\s+of|along\s+the\s+lines\s+of|in\s+the\s+style\s+of|the\s+same\s+kind\s+as|resembling|reminiscent\s+of|close\s+to)\s+(?P<x>.+)$"),
     _re(r"^(?:what(?:'s|\s+is|\s+are)\s+)?(?:similar\s+to|like)\s+(?P<x>.+)$"),
     _re(r"^(?:有没有|推荐|来点|找|给我)?(?:一些|几部|点)?(?:类似|像|和|跟)(?P<x>.+?)(?:一样|差不多|类似|相似|相近)?的(?:电影|片子|东西|片)?(?:还有吗|有吗|吗|呢)?$"),
 ]

@@ -9,6 +9,7 @@ followed by a short, changing tail: what was shown, the constraints in force, th
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from assistant.fast_routes import Decision, Lexicon, constraints_in, fast_route, looks_like_hijack
@@ -37,6 +38,8 @@ ROUTER_SCHEMA: dict[str, Any] = {
     "required": ["tool", "args"],
 }
 ROUTER_MAX_TOKENS = 80
+_CONDITION_LIKE = re.compile(r"^[\w' -]+?\s*(?:!=|>=|<=|=|<|>)\s*[\w.,' -]+$|^(?:shorter|longer|more recent|newer|recent|older|not shown|clear"
+                             r"|(?:no|not|without|only|just)\s+[\w' -]+)$", re.I)
 
 
 def render_prompt(name: str, **values: Any) -> str:
@@ -72,6 +75,13 @@ def clean_args(tool: str, args: dict[str, Any], session: Session) -> dict[str, A
         out["feedback"] = "liked"
     if tool == "recommend" and isinstance(out.get("k"), int) and not 1 <= out["k"] <= 20:
         out.pop("k")
+    if tool == "recommend" and isinstance(out.get("constraints"), list):
+        # small models sometimes put a tool name or a title here: keep only what reads as a condition
+        kept = [c for c in out["constraints"] if isinstance(c, str) and _CONDITION_LIKE.match(c.strip())]
+        if kept:
+            out["constraints"] = kept
+        else:
+            out.pop("constraints")
     return out
 
 

@@ -345,3 +345,15 @@ def test_explanations_written_by_the_model_are_checked(rec, stream):
     answer = a.respond("recommend me 2 movies")
     assert len(answer.explanations) == 2 and all(e["fallback"] and e["text"] for e in answer.explanations)
     assert "Tom Hanks" not in " ".join(e["text"] for e in answer.explanations)
+
+
+def test_router_cleans_model_arguments():
+    from assistant.router import clean_args
+
+    s = Session.new(user="1")
+    assert clean_args("recommend", {"constraints": ["similar_to", "runtime<100", "no horror", "Alien (1979)"], "item": "x"}, s) == \
+        {"constraints": ["runtime<100", "no horror"]}
+    assert clean_args("recommend", {"constraints": ["similar_to"], "k": 500}, s) == {}
+    assert clean_args("remember_feedback", {"item": "Heat"}, s) == {"item": "Heat", "feedback": "liked"}
+    assert clean_args("answer", {"user": "5"}, s) == {}
+    assert clean_args("my_profile", {"user": "5"}, s) == {}
