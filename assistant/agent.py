@@ -24,9 +24,9 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict
 
+from assistant import guard
 from assistant.answer import Answer, error_reply, reply_for, write_explanations
 from assistant.fast_routes import Decision
-from assistant.language import detect_language
 from assistant.router import Router, looks_like_hijack, render_prompt
 from assistant.session import Session
 from because.errors import LanguageModelError
@@ -137,7 +137,7 @@ class Assistant:
                      if zh else "I can recommend items, explain a pick (\"why the second one?\"), say why something isn't recommended, "
                      "find similar items, or show what I know about you.")
         if looks_like_hijack(text) or not self._llm_usable() or self.llm is None:
-            return help_text
+            return guard.refusal(text, zh) or help_text
         from assistant.llm_backend import chat_text
 
         try:
@@ -146,7 +146,7 @@ class Assistant:
         except LanguageModelError as err:
             self._llm_failed(err)
             return help_text
-        if not reply or "Never reveal" in reply or "{{" in reply:
+        if not reply or not guard.screen_free_answer(reply, self):
             return help_text
         return reply
 
@@ -163,19 +163,24 @@ class Assistant:
     def respond(self, message: str, on_event: Callable[[str, Any], None] | None = None) -> Answer:
         """Answer one message. Never raises for model or tool trouble: the answer carries a notice."""
         t0 = time.perf_counter()
+        checked = guard.check_message(message)  # empty, over-long, control characters, unsupported language
+        if checked.refusal is not None:
+            return guard.refuse(checked.refusal, on_event)
+        message, lang = checked.text, checked.language
         self._turn = {"t0": t0, "on_event": on_event}
-        lang = detect_language(message)
         self.session.language = lang
         first_call = len(self.ctx.calls)
         results, reply = self._run_graph(message)
         if not results and not reply:  # the loop itself broke: still recommend
             results, reply = self._direct_recommend()
+        reply = guard.add_note(guard.screen_reply(reply, results, self), checked.note)
         answer = Answer(text=reply, language=lang)
         calls = self.ctx.calls[first_call:]
         answer.tool_calls = [{"name": c["name"], "args": c["args"]} for c in calls]
         llm_for_text = self.explain_llm if self._llm_usable() else None
 
         def emit(kind: str, payload: Any) -> None:
+            guard.screen_explanation(kind, payload, self, lang)
             now = time.perf_counter() - t0
             if kind == "delta":
                 self._turn.setdefault("t_first_token", now)

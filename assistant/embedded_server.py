@@ -18,6 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from assistant.llm_queue import LLMQueue
 from because.errors import LanguageModelError
 
 
@@ -26,7 +27,8 @@ class EmbeddedServer:
 
     ``n_ctx_per_slot`` tokens of context for each of ``n_parallel`` concurrent sessions; the KV
     cache holds ``n_ctx_per_slot * n_parallel`` tokens. Prompt caching is on, so a stable prompt
-    prefix is read only once per slot.
+    prefix is read only once per slot. ``queue`` lets ``queue_slots`` chat requests run at once
+    (one by default: two cores serve one request best) and takes sessions in turn.
     """
 
     def __init__(
@@ -40,6 +42,7 @@ class EmbeddedServer:
         host: str = "127.0.0.1",
         start_timeout_s: float = 120.0,
         verbosity: int = 0,
+        queue_slots: int = 1,
     ) -> None:
         self.model_path = Path(model_path)
         self.alias = alias
@@ -49,6 +52,7 @@ class EmbeddedServer:
         self.host = host
         self.start_timeout_s = start_timeout_s
         self.verbosity = verbosity
+        self.queue = LLMQueue(slots=queue_slots)  # chat models of this server take turns here
         self._server: Any = None
         self._address: str | None = None
         self._lock = threading.Lock()

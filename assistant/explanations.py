@@ -1,7 +1,8 @@
 """Explanation prose for recommendations: facts first, then the language model's sentences, checked.
 
-For each item: the facts (largest non-negligible terms of the exact attribution) are rendered into
-``prompts/explain.md``; the model answers ``{"text": ...}`` under a JSON schema; ``claim_checker``
+For each item: the facts (largest non-negligible terms of the exact attribution) and the
+deterministic template written from them (a correct but plain draft) are rendered into
+``prompts/explain.md``; the model polishes the draft and answers ``{"text": ...}`` under a JSON schema; ``claim_checker``
 verifies every title, feature and number. A failing text is retried once with the failures named,
 then replaced by the deterministic template from ``fallback``. No language model, a dead one, a
 slow one or garbage all end in the template: this module never raises for the model's sake.
@@ -31,6 +32,7 @@ EXPLAIN_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
 }
 MAX_RETRIES = 1
+RETRY_TEMPERATURE = 0.8
 
 
 @dataclass
@@ -83,7 +85,8 @@ def prompt_messages(facts: ExplanationFacts, language: str, output: str = "json"
     from prompts import render
 
     user = render("explain.md", item=_quoted(facts.display), supporting=[fact_line(f, language) for f in facts.supporting],
-                  holding_back=[fact_line(f, language) for f in facts.holding_back], language=language, output=output)
+                  holding_back=[fact_line(f, language) for f in facts.holding_back], draft=_quoted(fallback_text(facts, language)),
+                  language=language, output=output)
     return [SystemMessage(render("explain_system.md")), HumanMessage(user)]
 
 
@@ -137,7 +140,9 @@ def explain_facts(facts: ExplanationFacts, *, language: str = "en", llm: Any = N
             break
         attempts += 1
         try:
-            answer = _clean(complete_json(llm, messages, EXPLAIN_SCHEMA, name="explanation")["text"])
+            # a retry at the same temperature would mostly repeat the rejected text
+            extra = {"temperature": RETRY_TEMPERATURE} if attempts > 1 else {}
+            answer = _clean(complete_json(llm, messages, EXPLAIN_SCHEMA, name="explanation", **extra)["text"])
         except Exception as err:  # noqa: BLE001 - any model failure means "use the template"
             log.info("explanation model failed for item %s: %s", facts.item, err)
             problems.append(f"language model failed: {err}")

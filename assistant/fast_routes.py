@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant import guard
 from assistant.session import Session
 from tools.resolve import parse_position, title_key
 
@@ -220,14 +221,10 @@ _ANSWER = re.compile(r"^(?:hi|hello|hey|good (?:morning|evening|afternoon)|thank
                      r"|^(?:你好|您好|嗨|哈喽|早上好|晚上好|下午好|谢谢|多谢|感谢|再见|你是谁|你能做什么|你会什么|帮助|这个怎么用|怎么用)", re.I)
 
 
-_HIJACK = re.compile(r"system prompt|hidden (?:instructions|rules|prompt)|your (?:instructions|rules|prompt)|ignore (?:all|any|previous|prior|the above|your)|you are now|act as|pretend to be"
-                     r"|admin mode|developer mode|as (?:another|a different) user|switch (?:to )?user|\buser\s*(?:id\s*)?#?\d+|another user|other user"
-                     r"|系统提示|提示词|忽略(?:之前|以上|你的)|假装|扮演|切换用户|用户\s*\d+|\d+\s*号用户|另一个用户|别的用户|其他用户", re.I)
-
-
 def looks_like_hijack(message: str) -> bool:
-    """Asks to see the instructions or to act for someone else (the user stays bound regardless)."""
-    return bool(_HIJACK.search(message))
+    """Asks for the instructions, to act for someone else, to force an item, to insult, or smuggles tool
+    arguments (``guard.injection_kind``). The user stays bound and the list stays the scorer's regardless."""
+    return guard.injection_kind(message) is not None
 
 
 _OTHER_INTENT = re.compile(r"\b(?:why|how\s+come|reason|similar|resembl\w*|close\s+to|like\s+(?:the\s+)?[A-Z0-9\"'“]|about|missing|left\s+out)\b"

@@ -1,6 +1,7 @@
 """One code path to a chat model: the embedded llama.cpp server or any OpenAI-compatible endpoint.
 
-``make_chat_model`` always returns a ``ChatOpenAI``; only its ``base_url`` differs. Errors from
+``make_chat_model`` always returns a ``ChatOpenAI`` (a ``QueuedChatOpenAI``); only its ``base_url``
+differs, and the embedded server's calls queue fairly. Errors from
 the endpoint (down, slow, garbage) become ``LanguageModelError`` through ``translate_errors``.
 """
 
@@ -67,10 +68,12 @@ def make_chat_model(
 ) -> "ChatOpenAI":
     """A ``ChatOpenAI`` for ``settings.llm_base_url`` if set, else for the embedded server.
 
-    ``server`` overrides the shared embedded server (it is started if needed).
+    ``server`` overrides the shared embedded server (it is started if needed). Calls to the
+    embedded server wait their turn in its ``LLMQueue`` (at most ``llm_timeout_s``).
     """
-    from langchain_openai import ChatOpenAI
+    from assistant.queued_model import QueuedChatOpenAI
 
+    queue = None
     if settings.llm_base_url:
         base_url = settings.llm_base_url
         api_key = settings.llm_api_key or NO_KEY
@@ -83,7 +86,8 @@ def make_chat_model(
             server.start()
         base_url, api_key, model = server.base_url, NO_KEY, server.alias
         retries = 0  # retrying a local server that failed only doubles the wait
-    return ChatOpenAI(
+        queue = server.queue  # one request at a time, sessions in turn (see llm_queue)
+    return QueuedChatOpenAI(
         model=model,
         base_url=base_url,
         api_key=api_key,
@@ -91,7 +95,9 @@ def make_chat_model(
         max_retries=retries,
         temperature=temperature,
         max_tokens=max_tokens,
-    )
+        queue_timeout_s=settings.llm_timeout_s,
+        stream_timeout_s=settings.llm_timeout_s,
+    ).with_queue(queue)
 
 
 def _endpoint(chat_model: Any) -> str:
@@ -163,12 +169,14 @@ def complete_json(
     *,
     name: str = "answer",
     strict: bool = False,
+    **invoke_kwargs: Any,
 ) -> dict[str, Any]:
     """Ask for output constrained to the JSON ``schema`` and return the parsed, checked object.
 
     Uses ``response_format={"type": "json_schema", ...}``, which llama.cpp always turns into a
     grammar; ``strict=True`` asks OpenAI itself to enforce it too (its strict mode then demands
-    ``additionalProperties: false`` and every property required).
+    ``additionalProperties: false`` and every property required). ``invoke_kwargs`` (e.g.
+    ``temperature``) go to the request as they are.
     Raises ``LanguageModelError`` if the endpoint is down, times out, or answers non-matching JSON.
     """
     response_format = {
@@ -176,7 +184,7 @@ def complete_json(
         "json_schema": {"name": name, "schema": dict(schema), "strict": strict},
     }
     with translate_errors(chat_model):
-        message = chat_model.invoke(messages, response_format=response_format)
+        message = chat_model.invoke(messages, response_format=response_format, **invoke_kwargs)
     text = _text_of(message)
     finish = (getattr(message, "response_metadata", None) or {}).get("finish_reason")
     try:

@@ -162,8 +162,11 @@ def _encoding_error(raw: bytes, err: UnicodeDecodeError, shown: str, delim: str)
     line_start = raw.rfind(b"\n", 0, at) + 1
     line_end = raw.find(b"\n", at)
     line_no = raw.count(b"\n", 0, at) + 1
-    header_end = raw.find(b"\n")
-    header = raw[: header_end if header_end >= 0 else len(raw)].decode("utf-8", "replace")
+    header = ""
+    for first in raw.split(b"\n"):  # the header is the first line that is not blank
+        if first.strip():
+            header = first.decode("utf-8", "replace")
+            break
     names = [c.strip() for c in next(csv.reader([header.rstrip("\r")], delimiter=delim), [])]
     bad_line = raw[line_start : line_end if line_end >= 0 else len(raw)]
     cells = next(csv.reader([bad_line.decode("utf-8", "surrogateescape")], delimiter=delim), [])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -21,19 +22,39 @@ KIND = "because.additive-scorer"
 
 
 def save_checkpoint(path: Path, payload: dict[str, Any]) -> None:
-    """Atomically write ``payload`` (tensors, lists, dicts, str, numbers) to ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Atomically write ``payload`` (tensors, lists, dicts, str, numbers) to ``path``.
+
+    A failed write (disk full, read-only folder) removes its temporary file, leaves any previous
+    model at ``path`` untouched and raises ``ModelFileError`` saying so.
+    """
     data = {"kind": KIND, "format_version": FORMAT_VERSION, **payload}
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp: str | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             torch.save(data, fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except (OSError, RuntimeError) as err:  # torch reports a full disk as RuntimeError
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise ModelFileError(
+            f"could not save the model to {path} ({type(err).__name__}: {' '.join(str(err).split())[:200]}; "
+            f"{_free_bytes(path.parent)} bytes free there); the previous model there, if any, is unchanged.",
+            "free some disk space (or use another --home) and train again.") from err
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _free_bytes(folder: Path) -> str:
+    try:
+        return str(shutil.disk_usage(folder).free)
+    except OSError:
+        return "?"
 
 
 def load_checkpoint(path: Path) -> dict[str, Any]:

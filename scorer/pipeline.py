@@ -92,6 +92,11 @@ def save_active(rec: Recommender, home: Path) -> Path:
     rec.save(path)
     marker = home / "models" / ACTIVE_FILE
     tmp = marker.with_suffix(".tmp")
-    tmp.write_text(rec.dataset, encoding="utf-8")
-    tmp.replace(marker)
+    try:
+        tmp.write_text(rec.dataset, encoding="utf-8")
+        tmp.replace(marker)
+    except OSError as err:  # the marker still names the previous model, which is intact
+        tmp.unlink(missing_ok=True)
+        raise ModelFileError(f"saved {path} but could not mark it active ({err}).",
+                             "free some disk space and train again; the previously active model stays in use.") from err
     return path

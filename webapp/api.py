@@ -4,7 +4,8 @@ Who the caller is comes only from the token (body ``token`` or ``Authorization: 
 missing, forged or expired token is an anonymous new user, never an error and never anyone's
 data. Status codes: 400 bad input the schema cannot see, 401 storing or deleting data without a
 valid token, 404 unknown item or chat session, 413 body over 64 KiB, 422 schema violations,
-503 no trained model. Every error body is ``{"error": {"status", "problem", "fix", "details"}}``.
+503 no trained model. Every error body is ``{"error": {"status", "problem", "fix", "field", "details"}}``
+(see ``api_errors``). ``/api/metrics`` reports the local model's queue and the process's memory.
 """
 
 from __future__ import annotations
@@ -13,99 +14,21 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Header, HTTPException, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi import APIRouter, Header, HTTPException
 
-from because.errors import BrokenPartError, InputError, UnknownIdError
+from because.errors import UnknownIdError
 from scorer.attribution import explain
+from webapp.api_errors import MAX_BODY_BYTES, BodyLimit, error, install_error_handlers
 from webapp.api_models import (ChatRequest, ChatResponse, ExplainRequest, ExplainResponse, FeedbackRequest, ForgetResponse, Health,
                                Part, RecommendRequest, Recommended, RecommendResponse, StoredResponse, TokenRequest, Who)
-from webapp.conversation import Conversation, Identity, from_token, template_text
+from webapp.conversation import LLM_NOTICE, Conversation, Identity, from_token, template_text
 from webapp.services import Services
 
-MAX_BODY_BYTES = 64 * 1024
+__all__ = ["BodyLimit", "MAX_BODY_BYTES", "error", "install_error_handlers", "make_router"]
 MAX_API_SESSIONS = 256
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": None, "description": text} for code, text in (
     (404, "unknown item or chat session"), (413, "request body too large"), (422, "the body does not match the schema"),
     (503, "no trained model is loaded"))}
-
-
-def error(status: int, problem: str, fix: str = "", details: list[dict[str, Any]] | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"status": status, "problem": problem, "fix": fix, "details": details or []}}, status_code=status)
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(UnknownIdError)
-    async def _unknown(_r: Request, err: UnknownIdError) -> JSONResponse:
-        return error(404, err.problem, err.fix)
-
-    @app.exception_handler(InputError)
-    async def _input(_r: Request, err: InputError) -> JSONResponse:
-        return error(400, err.problem, err.fix)
-
-    @app.exception_handler(BrokenPartError)
-    async def _broken(_r: Request, err: BrokenPartError) -> JSONResponse:
-        return error(503, err.problem, err.fix)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(_r: Request, err: StarletteHTTPException) -> JSONResponse:
-        problem, fix = (err.detail if isinstance(err.detail, tuple) else (str(err.detail), ""))
-        return error(err.status_code, problem, fix)
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(_r: Request, err: RequestValidationError) -> JSONResponse:
-        details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in err.errors()]
-        where = ", ".join(".".join(str(p) for p in d["loc"]) + ": " + d["msg"] for d in details[:3])
-        return error(422, f"the request body does not match the schema ({where}).", "see the schema at /docs.", details)
-
-
-class _TooLarge(Exception):
-    pass
-
-
-class BodyLimit:
-    """Pure ASGI middleware: a body over ``max_bytes`` on ``prefix`` paths gets 413 (Content-Length or streamed)."""
-
-    def __init__(self, app: Any, max_bytes: int = MAX_BODY_BYTES, prefix: str = "/api/") -> None:
-        self.app, self.max_bytes, self.prefix = app, max_bytes, prefix
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
-            await self.app(scope, receive, send)
-            return
-        length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
-            await self._reject(scope, receive, send)
-            return
-        seen, over, started = 0, False, False
-
-        async def limited() -> dict[str, Any]:
-            nonlocal seen, over
-            message = await receive()
-            seen += len(message.get("body", b"")) if message["type"] == "http.request" else 0
-            if seen > self.max_bytes:
-                over = True  # the app's own answer (a parse error) is replaced by 413 below
-                raise _TooLarge
-            return message
-
-        async def guarded(message: dict[str, Any]) -> None:
-            nonlocal started
-            if over:
-                return
-            started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited, guarded)
-        except _TooLarge:
-            pass
-        if over and not started:
-            await self._reject(scope, receive, send)
-
-    async def _reject(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        await error(413, f"the request body is over {self.max_bytes // 1024} KiB.", "send a shorter message or fewer ratings.")(scope, receive, send)
 
 
 def _who(ident: Identity) -> Who:
@@ -130,20 +53,32 @@ def make_router(services: Services) -> APIRouter:
         services.require_rec()
         conv = Conversation(services, from_token(services, bearer or body_token))
         if ratings:
-            conv.rate(ratings)  # 404 for an unknown item before anything is kept
+            try:
+                conv.rate(ratings)  # 404 for an unknown item before anything is kept
+            except UnknownIdError as err:
+                raise HTTPException(404, (err.problem, err.fix, "ratings")) from err
         return conv
 
     def signed_in(body: TokenRequest | FeedbackRequest, authorization: str | None) -> Conversation:
         conv = conversation(body.token, authorization)
         if conv.identity.token_status != "valid":
             raise HTTPException(401, (f"a valid token is needed to read, store or delete your data (token {conv.identity.token_status}).",
-                                      "ask the shop for a fresh token (make_token(user_id, secret, ttl_s))."))
+                                      "ask the shop for a fresh token (make_token(user_id, secret, ttl_s)).", "token"))
         return conv
 
     @router.get("/health", response_model=Health)
     def health() -> Health:
         return Health(model="ready" if services.rec is not None else "missing",
                       dataset=services.rec.dataset if services.rec is not None else None, language_model=services.llm_status)
+
+    @router.get("/metrics")
+    def metrics() -> dict[str, Any]:
+        """Load figures: the local language model's queue (waits in seconds), chat sessions kept, memory of this process."""
+        queue = getattr(services.llm, "queue", None)
+        with lock:
+            kept = len(sessions)
+        return {"language_model": services.llm_status, "llm_queue": queue.stats() if queue is not None else None,
+                "chat_sessions": kept, "rss_bytes": rss_bytes()}
 
     @router.post("/recommend", response_model=RecommendResponse)
     def recommend(body: RecommendRequest, authorization: str | None = Header(None)) -> RecommendResponse:
@@ -163,14 +98,17 @@ def make_router(services: Services) -> APIRouter:
             rec = services.require_rec()
             rec.index_of(body.item)
             e = explain(rec, conv.user_ref(), body.item)
-            text, checked, fallback = template_text(e), False, True
+            text, checked, fallback, failed = template_text(e), False, True, []
             if services.llm is not None:
                 from assistant.answer import write_explanations
+                from assistant.llm_queue import session_scope
 
-                d = write_explanations([e], "en", services.llm, rec)[0]
+                with session_scope(conv.identity.key, services.settings.llm_timeout_s):  # queues like a chat session
+                    d = write_explanations([e], "en", services.llm, rec, lambda kind, p: failed.append(p) if kind == "llm_failed" else None)[0]
                 text, checked, fallback = d["text"], d["checked"], d["fallback"]
             out = _recommended(conv, body.item, text, checked, fallback)
-            return ExplainResponse(who=_who(conv.identity), explanation=out, sum_of_contributions=sum(p.value for p in out.contributions))
+            return ExplainResponse(who=_who(conv.identity), explanation=out, sum_of_contributions=sum(p.value for p in out.contributions),
+                                   notice=LLM_NOTICE if failed else None)
         finally:
             _drop_anonymous(conv, body.ratings)
 
@@ -178,7 +116,7 @@ def make_router(services: Services) -> APIRouter:
     def chat(body: ChatRequest, authorization: str | None = Header(None)) -> ChatResponse:
         """One chat turn. The first call returns a session_id; pass it back to continue the conversation."""
         if not body.message.strip():
-            raise InputError("the message is blank.", "send some text, e.g. 'what would you recommend?'.")
+            raise HTTPException(400, ("the message is blank.", "send some text, e.g. 'what would you recommend?'.", "message"))
         fresh = conversation(body.token, authorization)
         with lock:
             if body.session_id is None:
@@ -191,7 +129,8 @@ def make_router(services: Services) -> APIRouter:
                 same = conv is not None and (conv.identity.key == fresh.identity.key or
                                              (conv.identity.token_status != "valid" and fresh.identity.token_status != "valid"))
                 if not same:
-                    raise HTTPException(404, (f"unknown chat session '{body.session_id}'.", "start a new one by leaving session_id out."))
+                    raise HTTPException(404, (f"unknown chat session '{body.session_id}'.", "start a new one by leaving session_id out.",
+                                              "session_id"))
                 sessions.move_to_end(body.session_id)
         result = conv.turn(body.message)
         texts = {e["item"]: e for e in result.explanations}
@@ -223,6 +162,15 @@ def make_router(services: Services) -> APIRouter:
         return ForgetResponse(who=_who(conv.identity), deleted=conv.forget())
 
     return router
+
+
+def rss_bytes() -> int | None:
+    """Resident memory of this process (Linux /proc), or None elsewhere."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            return next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmRSS:"))
+    except (OSError, StopIteration, ValueError):
+        return None
 
 
 def _drop_anonymous(conv: Conversation, ratings: dict[str, float] | None) -> None:

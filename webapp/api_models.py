@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 ItemId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-Rating = Annotated[float, Field(ge=0, le=10)]
+Rating = Annotated[float, Field(ge=0, le=10, strict=True)]  # strict: "5" or true is a mistake, not a rating
 Token = Annotated[str, StringConstraints(max_length=1024)]
 
 
@@ -18,7 +18,7 @@ class _Body(BaseModel):
 
 
 class RecommendRequest(_Body):
-    k: int = Field(5, ge=1, le=20)
+    k: int = Field(5, ge=1, le=20, strict=True)
     ratings: dict[ItemId, Rating] = Field(default_factory=dict, max_length=200,
                                           description="a new user's ratings (item id -> rating), folded in without retraining")
 
@@ -75,6 +75,7 @@ class ExplainResponse(BaseModel):
     who: Who
     explanation: Recommended
     sum_of_contributions: float
+    notice: str | None = Field(None, description="set when the language model failed and the template was used")
 
 
 class ChatResponse(BaseModel):
@@ -108,6 +109,7 @@ class ErrorBody(BaseModel):
     status: int
     problem: str
     fix: str = ""
+    field: str | None = Field(None, description="the first offending field ('k', 'ratings.50', 'body')")
     details: list[dict[str, Any]] = Field(default_factory=list)
 
 

@@ -16,12 +16,13 @@ from typing import Any
 from scorer.attribution import Explanation, explain
 from scorer.recommender import History, UserRef
 from webapp.feedback_store import UserFeedback
-from webapp.services import Services
+from webapp.services import Services, WatchedStore
 from webapp.tokens import check_token
 
 log = logging.getLogger(__name__)
 Emit = Callable[[str, Any], None]
 MAX_MESSAGE_CHARS = 2000
+LLM_NOTICE = "(The language model is unavailable right now: recommendations and explanations come from templates.)"
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,13 @@ class TurnResult:
     tool_calls: list[dict[str, Any]] = field(default_factory=list)
     notice: str | None = None
     degraded: bool = False  # the assistant was not used (templates only)
+
+
+def search_notice(failures: list[str]) -> str | None:
+    """What to tell the user when catalogue search could not use its index this turn."""
+    if not failures:
+        return None
+    return f"(Catalogue search is unavailable right now: {failures[-1]} Results come from a simpler match: words in titles, or what people chose together.)"
 
 
 def template_text(expl: Explanation, language: str = "en") -> str:
@@ -129,8 +137,7 @@ class Conversation:
         """A new user's cold-start ratings: kept, and folded in at once (no retraining)."""
         rec = self.services.require_rec()
         rec.fold_in(ratings)  # checks ids and numbers
-        for item, rating in ratings.items():
-            self.services.db.add(self.identity.key, item, "rated", float(rating))
+        self.services.db.add_many(self.identity.key, {item: float(r) for item, r in ratings.items()}, "rated")  # all or nothing
         self.reset()
 
     def give_feedback(self, item: str, kind: str) -> None:
@@ -160,9 +167,15 @@ class Conversation:
         self.services.require_rec()
         if self.session is not None:
             try:
-                answer = self._get_assistant().respond(message, on_event=emit)
+                from assistant.llm_queue import session_scope
+
+                # fair turns at the local model, at most llm_timeout_s of it per turn in all
+                with (session_scope(f"conversation:{self.session_id}", self.services.settings.llm_timeout_s),
+                      WatchedStore.watch() as store_failures):
+                    answer = self._get_assistant().respond(message, on_event=emit)
+                notice = " ".join(n for n in (answer.notice, search_notice(store_failures)) if n) or None
                 return TurnResult(answer.text, answer.recommendations, answer.explanations, answer.results,
-                                  answer.tool_calls, answer.notice)
+                                  answer.tool_calls, notice)
             except ImportError as err:
                 log.warning("assistant unavailable (%s): plain recommendations", err)
             except Exception:  # noqa: BLE001 - the user still gets recommendations and reasons

@@ -71,6 +71,16 @@ class FeedbackDB:
                         "ON CONFLICT(user, item) DO UPDATE SET kind=excluded.kind, ts=excluded.ts, rating=excluded.rating",
                         (user, str(item), kind, time.time(), rating))
 
+    def add_many(self, user: str, ratings: dict[str, float | None], kind: str = "rated") -> None:
+        """Several rows for ``user`` in one transaction: all are stored or none."""
+        if kind not in KINDS:
+            raise ValueError(f"feedback kind {kind!r} is not one of {', '.join(KINDS)}.")
+        now = time.time()
+        with self._lock, self._connect() as con:
+            con.executemany("INSERT INTO feedback(user, item, kind, ts, rating) VALUES (?, ?, ?, ?, ?) "
+                            "ON CONFLICT(user, item) DO UPDATE SET kind=excluded.kind, ts=excluded.ts, rating=excluded.rating",
+                            [(user, str(item), kind, now, rating) for item, rating in ratings.items()])
+
     def remove(self, user: str, item: str) -> None:
         with self._lock, self._connect() as con:
             con.execute("DELETE FROM feedback WHERE user=? AND item=?", (user, str(item)))

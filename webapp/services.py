@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +64,54 @@ class Services:
             run()
 
 
+_store_failures: ContextVar[list[str] | None] = ContextVar("because_store_failures", default=None)
+
+
+class WatchedStore:
+    """The catalogue search store, noting its failures so a turn can say that search fell back to keywords.
+
+    The tools catch the store's ``BrokenPartError`` and match words instead; inside ``watch()`` each
+    such failure's message is collected for the turn's notice.
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    @staticmethod
+    @contextmanager
+    def watch() -> Iterator[list[str]]:
+        failures: list[str] = []
+        token = _store_failures.set(failures)
+        try:
+            yield failures
+        finally:
+            _store_failures.reset(token)
+
+    @staticmethod
+    def _note(err: BrokenPartError) -> None:
+        failures = _store_failures.get()
+        if failures is not None:
+            failures.append(err.problem)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            attr = getattr(self._inner, name)
+        except BrokenPartError as err:
+            self._note(err)
+            raise
+        if not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return attr(*args, **kwargs)
+            except BrokenPartError as err:
+                self._note(err)
+                raise
+
+        return call
+
+
 def token_secret(settings: Settings) -> str:
     """BECAUSE_TOKEN_SECRET, else a random secret kept in <home>/token_secret (created once, mode 0600)."""
     if settings.token_secret:
@@ -103,7 +153,7 @@ def build_services(settings: Settings, rec: Recommender | None, *, llm: bool = T
         try:
             from assistant.cli_commands import load_store
 
-            store = load_store(settings, rec)
+            store = WatchedStore(load_store(settings, rec))
         except ImportError:
             store = None
     services = Services(settings=settings, rec=rec, secret=token_secret(settings), db=FeedbackDB(feedback_path(settings.home)),

@@ -1,0 +1,129 @@
+"""Helpers for the fault tests: broken language-model endpoints on loopback, the app in-process or as a real process."""
+
+from __future__ import annotations
+
+import http.server
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from test_webapp_support import SECRET, LiveServer
+
+ROOT = Path(__file__).resolve().parents[1]
+JUNK = b'{"id": "x", "choices": [{"message": \x00\xff<html>not json'
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class BrokenLLM:
+    """An OpenAI-compatible endpoint that fails in one way: ``down`` (nothing listens), ``slow`` (answers
+    after ``delay_s``), ``junk`` (HTTP 200 with a body that is not JSON). ``requests`` counts the calls."""
+
+    def __init__(self, kind: str, delay_s: float = 3.0) -> None:
+        self.kind, self.delay_s, self.requests = kind, delay_s, 0
+        self.server: http.server.ThreadingHTTPServer | None = None
+        if kind == "down":
+            self.url = f"http://127.0.0.1:{closed_port()}/v1"
+            return
+        endpoint = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server naming)
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                endpoint.requests += 1
+                if endpoint.kind == "slow":
+                    time.sleep(endpoint.delay_s)
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(JUNK)))
+                    self.end_headers()
+                    self.wfile.write(JUNK)
+                except OSError:  # the client gave up waiting
+                    pass
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+
+
+def live_app(home: Path, rec: Any, start_llm: bool = False, **settings: Any) -> LiveServer:
+    """The full app (API + UI) in-process on loopback, with ``settings`` overrides (llm_base_url, chroma_url, ...)."""
+    from because.offline import enforce
+    from because.settings import Settings
+    from webapp.server import create_app
+    from webapp.services import build_services
+
+    enforce()
+    services = build_services(Settings.from_env(home=home, token_secret=SECRET, **settings), rec, llm=False)
+    if start_llm:
+        services.start_llm(background=False)
+    return LiveServer(create_app(services), services)
+
+
+def copy_home(src: Path, dst: Path) -> Path:
+    """A fresh home folder holding the trained model of ``src`` (so a test's writes stay its own)."""
+    shutil.copytree(src / "models", dst / "models")
+    return dst
+
+
+class AppProcess:
+    """``python app.py`` as a real child process on a free loopback port (no language model)."""
+
+    def __init__(self, home: Path, extra_env: dict[str, str] | None = None, timeout_s: float = 180.0) -> None:
+        from test_webapp_support import free_port
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "BECAUSE_TOKEN_SECRET": SECRET, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
+        self.log = open(home / "app.log", "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--home", str(home), "--no-llm", "--port", str(self.port)],
+                                     cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"app.py exited with {self.proc.returncode}: {(home / 'app.log').read_text()[-2000:]}")
+            try:
+                if httpx.get(self.url + "/api/health", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError("app.py did not come up")
+
+    def kill(self) -> None:
+        """SIGKILL: no clean-up handlers, no flushing, like a power cut of the process."""
+        os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(30)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.log.close()
