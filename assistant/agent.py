@@ -62,7 +62,7 @@ class Assistant:
 
     def __init__(self, rec: Any, session: Session, *, catalogue: Any | None = None, store: Any | None = None,
                  llm: Any | None = None, model: BaseChatModel | None = None, explain_llm: Any | None = "same",
-                 catalogue_name: str | None = None, llm_explanations: int | None = 3,
+                 catalogue_name: str | None = None, llm_explanations: int | None = 1,
                  stream_explanations: bool = True) -> None:
         self.rec, self.session, self.llm = rec, session, llm
         self.explain_llm = llm if explain_llm == "same" else explain_llm

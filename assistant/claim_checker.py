@@ -218,6 +218,8 @@ def _numbers(text: str, masked: str, taken: list[tuple[int, int]], claims: list[
 def _unknown_names(text: str, masked: str, taken: list[tuple[int, int]]) -> list[Claim]:
     """Capitalised words no title or feature explains (people, studios, invented titles) and unmatched 《titles》."""
     out: list[Claim] = []
+    # every named fact masked too: "rated R. It is..." ends a sentence ("R." is a label, not an initial)
+    masked = _mask(masked, taken)
     sentences = sentence_spans(masked)
     starts = {a for a, _b in sentences} | {a for s in sentences for a, _b in clause_spans(masked, *s)}
     run: list = []

@@ -74,7 +74,7 @@ def _assistant(settings: Settings, user: str, session_id: str | None) -> Any:
     rec.history(user)  # unknown user: InputError now, before any model starts
     session = open_session(settings.home, session_id, str(user))
     return Assistant(rec, session, catalogue=load_catalogue_for(settings, rec), store=load_store(settings, rec),
-                     llm=load_llm(settings))
+                     llm=load_llm(settings), llm_explanations=settings.llm_explanations)
 
 
 def _fail(err: BecauseError) -> int:

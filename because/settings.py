@@ -27,6 +27,9 @@ class Settings:
     llm_model: str = "qwen2.5-1.5b"
     llm_timeout_s: float = 60.0
     llm_threads: int = 2  # embedded model's CPU threads; 1 is far faster when other work shares 2 cores
+    # items per recommend turn whose explanation the language model writes (the rest: the checked template);
+    # on 2 CPU cores one model-written explanation costs seconds, so the embedded default is 1
+    llm_explanations: int = 1
     host: str = "127.0.0.1"
     port: int = 7860
     token_secret: str | None = None
@@ -45,6 +48,7 @@ class Settings:
             llm_model=env.get("BECAUSE_MODEL", "qwen2.5-1.5b"),
             llm_timeout_s=float(env.get("BECAUSE_LLM_TIMEOUT", "60")),
             llm_threads=int(env.get("BECAUSE_LLM_THREADS", "2")),
+            llm_explanations=_count(env.get("BECAUSE_LLM_EXPLANATIONS", "1"), "BECAUSE_LLM_EXPLANATIONS"),
             host=env.get("BECAUSE_HOST", "127.0.0.1"),
             port=int(env.get("BECAUSE_PORT", "7860")),
             token_secret=env.get("BECAUSE_TOKEN_SECRET") or None,
@@ -58,3 +62,16 @@ class Settings:
     @property
     def chroma_dir(self) -> Path:
         return self.home / "chroma"
+
+
+def _count(raw: str, name: str) -> int:
+    """A small non-negative integer from the environment, or an error that names the variable."""
+    from because.errors import InputError
+
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 20:
+        raise InputError(f"{name}={raw!r} is not a whole number from 0 to 20.", f"set {name} to e.g. 1, or unset it.")
+    return value

@@ -11,7 +11,6 @@ import os
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -64,7 +63,7 @@ def text_from(facts: ExplanationFacts) -> str:
         sentences.append("You rated " + " and ".join(rated) + ".")
     if chosen:
         sentences.append("You chose " + " and ".join(chosen) + ".")
-    if feats:  # (a sentence ending in a one-letter label, "rated R.", trips the checker: see the xfail below)
+    if feats:
         sentences.append(f"Your taste for {' and '.join(feats)} matches {facts.display}.")
     if any(f.kind == "popularity" for f in facts.supporting):
         sentences.append(f"It is {POPULAR}.")
@@ -79,8 +78,6 @@ def test_text_naming_only_the_facts_passes(facts: ExplanationFacts) -> None:
     assert result.ok, (text, result.problems)
 
 
-@pytest.mark.xfail(strict=True, reason="claim_checker: 'rated R. It ...' is one sentence to it (read as an initial), "
-                   "so the sentence-initial 'It' counts as an unknown name")
 def test_sentence_ending_in_a_one_letter_label_passes() -> None:
     parts = [Contribution("feature", "rated R", 1.0, {"feature": "mpaa=R", "share_of_your_history": 0.2}, "feature:mpaa=R"),
              Contribution("popularity", POPULAR, 0.9, {"interactions": 250}, "popularity")]

@@ -156,7 +156,8 @@ class Conversation:
             from assistant.agent import Assistant
 
             s = self.services
-            self._assistant = Assistant(s.require_rec(), self.session, catalogue=s.catalogue, store=s.store, llm=llm)
+            self._assistant = Assistant(s.require_rec(), self.session, catalogue=s.catalogue, store=s.store, llm=llm,
+                                        llm_explanations=s.settings.llm_explanations)
             self._assistant.ctx.feedback = self.feedback  # thumbs and "not interested" count at once, and persist
             self._assistant_llm = llm
         return self._assistant
