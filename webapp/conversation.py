@@ -21,7 +21,6 @@ from webapp.tokens import check_token
 
 log = logging.getLogger(__name__)
 Emit = Callable[[str, Any], None]
-MAX_MESSAGE_CHARS = 2000
 LLM_NOTICE = "(The language model is unavailable right now: recommendations and explanations come from templates.)"
 
 
@@ -164,7 +163,7 @@ class Conversation:
 
     def turn(self, message: str, on_event: Emit | None = None) -> TurnResult:
         emit = on_event or (lambda _k, _p: None)
-        message = message[:MAX_MESSAGE_CHARS]
+        # no silent cut: a message over guard.MAX_MESSAGE_CHARS gets the guard's "too long" answer, and nothing is stored
         self.services.require_rec()
         if self.session is not None:
             try:
