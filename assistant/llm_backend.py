@@ -95,7 +95,9 @@ def make_chat_model(
         max_retries=retries,
         temperature=temperature,
         max_tokens=max_tokens,
-        queue_timeout_s=settings.llm_timeout_s,
+        # a turn waits at most llm_queue_wait_s for the local model, then answers with the templates:
+        # under load a quick checked answer beats a minute in the queue
+        queue_timeout_s=min(settings.llm_queue_wait_s, settings.llm_timeout_s),
         stream_timeout_s=settings.llm_timeout_s,
     ).with_queue(queue)
 

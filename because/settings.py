@@ -30,6 +30,7 @@ class Settings:
     # items per recommend turn whose explanation the language model writes (the rest: the checked template);
     # on 2 CPU cores one model-written explanation costs seconds, so the embedded default is 1
     llm_explanations: int = 1
+    llm_queue_wait_s: float = 8.0  # longest wait for a turn at the embedded model before the templates answer
     host: str = "127.0.0.1"
     port: int = 7860
     token_secret: str | None = None
@@ -48,6 +49,7 @@ class Settings:
             llm_model=env.get("BECAUSE_MODEL", "qwen2.5-1.5b"),
             llm_timeout_s=float(env.get("BECAUSE_LLM_TIMEOUT", "60")),
             llm_threads=int(env.get("BECAUSE_LLM_THREADS", "2")),
+            llm_queue_wait_s=float(env.get("BECAUSE_LLM_QUEUE_WAIT", "8")),
             llm_explanations=_count(env.get("BECAUSE_LLM_EXPLANATIONS", "1"), "BECAUSE_LLM_EXPLANATIONS"),
             host=env.get("BECAUSE_HOST", "127.0.0.1"),
             port=int(env.get("BECAUSE_PORT", "7860")),

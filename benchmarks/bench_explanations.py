@@ -10,7 +10,8 @@ Metrics (per language):
 - top named: share of texts that name the attribution's largest term;
 - USR: distinct texts / texts;  FCR: distinct features named / features in the model;
 - DIV: mean number of features two texts share (pairwise, lower is more diverse);
-- fallback: share of texts that are the template; s/item: mean seconds per explanation.
+- fallback: share of texts that are the template; s/item: mean seconds per explanation;
+- kept draft (with --llm): share of the model's accepted texts that are the draft it was given, unchanged.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def _named(claims: list[dict[str, Any]], kinds: tuple[str, ...]) -> set[str]:
 
 def measure(rec, pairs, language: str, llm=None, timeout: float | None = None, show: int = 0) -> dict[str, float]:
     titles, labels = rec.titles, rec.feature_labels
-    texts, feature_sets, top_named, fallbacks, seconds = [], [], 0, 0, []
+    texts, feature_sets, top_named, fallbacks, seconds, as_draft = [], [], 0, 0, [], 0
     n_claims = n_ok = 0
     raw_claims = raw_ok = 0
     recorder = Recording(llm) if llm is not None else None
@@ -99,6 +100,7 @@ def measure(rec, pairs, language: str, llm=None, timeout: float | None = None, s
             out = explain_facts(facts, language=language, llm=recorder, catalogue_titles=titles, feature_labels=labels,
                                 deadline=None if timeout is None else time.monotonic() + timeout)
             text, claims, fell_back = out.text, out.claims, out.fallback
+            as_draft += (not fell_back) and " ".join(text.split()) == " ".join(fallback_text(facts, language).split())
             if show and len(texts) < show:
                 print(f"--- {user}/{item} fallback={fell_back} answers={recorder.answers[before:]} problems={out.problems}\n{text}",
                       file=sys.stderr)
@@ -128,6 +130,9 @@ def measure(rec, pairs, language: str, llm=None, timeout: float | None = None, s
     }
     if recorder is not None:
         row["raw precision"] = raw_ok / raw_claims if raw_claims else float("nan")
+        # the model is given the template as a draft to polish: how often it returned the draft unchanged
+        model_texts = len(texts) - fallbacks
+        row["kept draft"] = as_draft / model_texts if model_texts else float("nan")
     return row
 
 
