@@ -139,7 +139,7 @@ def _re(pattern: str) -> re.Pattern[str]:
 
 WHY_NOT = [
     _re(r"^(?:but\s+|and\s+|so\s+)?(?:why\s+(?:not|no)|how\s+come\s+(?:not|no)|why\s+(?:isn'?t|is\s+not|wasn'?t|was\s+not|aren'?t)"
-        r"|why\s+(?:didn'?t|did\s+not|don'?t|do\s+not|won'?t|wouldn'?t)\s+you\s+(?:recommend|suggest|include|pick|show|list|choose)(?:\s+me)?"
+        r"|(?:why|how\s+come)\s+(?:didn'?t|did\s+not|don'?t|do\s+not|won'?t|wouldn'?t)\s+(?:you|u)\s+(?:recomm?end|suggest|include|pick|show|list|choose)(?:\s+me)?|y\s+no"
         r"|why\s+(?:no|is\s+there\s+no)|how\s+come\s+(?:there'?s|there\s+is)\s+no|why\s+(?:is|was)\s+there\s+no)\s+(?P<x>.+?)(?:\s+(?:recommended|suggested|included|listed|there|here|on\s+(?:the|my)\s+list|in\s+(?:the|my)\s+list|for\s+me))?$"),
     _re(r"^(?:那|但是|可是)?(?:为什么|为啥|为何|怎么)(?:不|没|没有)(?:给我)?(?:推荐|选|包括|列出|推)?(?P<x>.+?)$"),
     _re(r"^(?P<x>.+?)(?:为什么|为啥|怎么)(?:不|没|没有)(?:被)?(?:推荐|在列表里|入选|在里面|在里头|出现|有)"),
@@ -147,7 +147,7 @@ WHY_NOT = [
     _re(r"^(?P<x>.+?)\s+(?:is\s*n'?t|is\s+not|was\s*n'?t|was\s+not)\s+(?:there|here|on\s+the\s+list|recommended|included)\b[\s,.;:-]*why$"),
 ]
 EXPLAIN_POS = [
-    _re(rf"^(?:and\s+|so\s+)?(?:why|how\s+come|explain)(?:\s+(?:did|do|would)\s+you\s+(?:recommend|suggest|pick|choose|include|show))?(?:\s+(?:is|was|recommend|the\s+reason\s+for))?\s+(?P<pos>{POS})(?:\s+(?:there|here|recommended|suggested|on\s+the\s+list|for\s+me))*$"),
+    _re(rf"^(?:and\s+|so\s+)?(?:why|how\s+come|explain)(?:\s+(?:did|do|would)\s+(?:you|u)\s+(?:recomm?end|suggest|pick|choose|include|show))?(?:\s+(?:is|was|recommend|the\s+reason\s+for))?\s+(?P<pos>{POS})(?:\s+(?:there|here|recommended|suggested|on\s+the\s+list|for\s+me))*$"),
     _re(rf"^(?:tell\s+me\s+(?:more\s+)?about|more\s+about|explain|what'?s\s+(?:good\s+)?about)\s+(?P<pos>{POS})$"),
     _re(rf"^(?:what'?s|what\s+is)\s+the\s+reason\s+(?:for|behind)\s+(?P<pos>{POS})$"),
     _re(rf"^why\s+(?:did|does|is|was)\s+(?P<pos>{POS})\s+(?:make|get|land|end\s+up|appear|on|in|at|there|here).*$"),
@@ -165,6 +165,7 @@ EXPLAIN_TITLE = [
     _re(r"^(?:why|how\s+come)\s+(?:(?:did|do|would)\s+)?you\s+(?:recommend|suggest|pick|picked|choose|chose|include|included|recommended|suggested)\s+(?P<x>.+)$"),
     _re(r"^why\s+(?:is|was)\s+(?P<x>.+?)\s+(?:recommended|suggested|on\s+(?:the|my)\s+list|there|here|included|first|top)$"),
     _re(r"^(?:explain|why)\s+(?P<x>.+)$"),
+    _re(r"^(?:why|how\s+come|what\s+makes)\s+(?P<x>.+?)\s+(?:a\s+good\s+(?:fit|match|pick|choice)|right|suitable)\b.*$"),
     _re(r"^(?:为什么|为啥|为何)(?:要|会)?(?:推荐|给我推荐|选)(?P<x>.+)$"),
 ]
 WHAT_IF = [
@@ -178,12 +179,16 @@ WHAT_IF = [
     (_re(r"^(?:what\s+if|suppose|imagine|pretend)\s+(?P<x>.+?)\s+(?:wasn'?t|were\s*n'?t|was\s+not|is\s*n'?t)\s+in\s+my\s+history$"), "remove"),
     (_re(r"^(?:what\s+if|suppose|imagine|pretend)\s+i\s+(?:had\s+)?(?:seen|watched|rated|liked|loved|saw|watch|like|bought)\s+(?P<x>.+)$"), "add"),
     (_re(r"^(?:如果|假如|要是|假设|若是|那如果)我?(?:没有?|从没|从来没|没)(?:有)?(?:看过|看|评过分|评过|买过|选过|看了)(?P<x>.+?)(?:[，,]?(?:会怎样|会怎么样|会如何|会有什么变化|推荐会变吗|推荐会怎么变|的话))*$"), "remove"),
-    (_re(r"^(?:如果|假如|要是|假设)我(?:看过|看了|喜欢|买过)(?P<x>.+?)(?:会怎样|会怎么样|会如何)?$"), "add"),
+    (_re(r"^(?:如果|假如|要是|假设)我(?:很|非常|特别|超)?(?:看过|看了|喜欢|爱|买过)(?P<x>.+?)(?:的话)?(?:[，,].*|会怎样|会怎么样|会如何)?$"), "add"),
+    (_re(r"^(?:就当|当作|就算|假装|假设)我(?:从没|从来没|没)(?:有)?(?:看过|看)(?P<x>.+?)(?:吧)?(?:[，,].*)?$"), "remove"),
+    (_re(r"^(?:如果|假如|要是|假设)?(?:把|将)(?P<x>.+?)从我的.*?(?:去掉|删掉|拿掉|删除|移除).*$"), "remove"),
+    (_re(r"^(?:what\s+if|if|suppose)\s+(?:you\s+)?(?:ignored|ignore|removed|remove|left\s+out|dropped|took\s+out)\s+(?P<x>.+?)"
+         r"(?:\s+(?:in|from)\s+my\s+(?:history|list|ratings))?(?:,.*)?$"), "remove"),
 ]
 PROFILE = _re(r"what\s+do\s+you\s+know\s+(?:about|of)\s+me|what\s+you\s+know\s+about\s+me|my\s+profile|what\s+have\s+i\s+(?:watched|rated|seen|liked)"
               r"|\bmy\s+(?:tastes?|history|preferences)\b|what\s+do\s+i\s+(?:like|usually\s+like)|how\s+well\s+do\s+you\s+know\s+me|what\s+data\s+do\s+you\s+(?:have|use|keep)"
               r"|what\s+information\s+do\s+you\s+have|which\s+of\s+my\s+(?:ratings|data|history|items)|\bmy\s+(?:viewing|watch|rating)\s+history\b|what\s+(?:kind|sort|type)s?\s+of\s+(?:movies?|films?|things|items)\s+do\s+i\s+(?:like|enjoy|prefer)"
-              r"|你知道我喜欢什么|你用了我的哪些数据|我的哪些数据|关于我的数据|你怎么知道我喜欢|你对我了解多少|你了解我什么|你知道我什么|你知道关于我的|我的(?:资料|档案|喜好|口味|偏好|历史|记录)|你对我知道多少|你都知道我|我的口味|你了解我吗|你有我的什么")
+              r"|\bmy\s+data\b|what\s+(?:kind|sort)\s+of\s+viewer\s+am\s+i|你知道我喜欢什么|你(?:存|保存|记录)了我|我(?:的)?哪些(?:数据|信息)|我的(?:观影|看片)(?:偏好|口味|喜好|记录|历史)|你用了我的哪些数据|我的哪些数据|关于我的数据|你怎么知道我喜欢|你对我了解多少|你了解我什么|你知道我什么|你知道关于我的|我的(?:资料|档案|喜好|口味|偏好|历史|记录)|你对我知道多少|你都知道我|我的口味|你了解我吗|你有我的什么")
 FEEDBACK = [
     (_re(r"^(?:i'?m\s+|i\s+am\s+)?not\s+interested(?:\s+in)?\s*(?P<x>.*)$"), "not_interested"),
     (_re(r"^(?:please\s+)?(?:don'?t|do\s+not|never)\s+(?:show|recommend|suggest)\s+(?:me\s+)?(?P<x>.+?)(?:\s+again|\s+anymore)?$"), "not_interested"),
@@ -201,15 +206,21 @@ FEEDBACK = [
     (_re(r"^我(?:讨厌)(?P<x>.+)$"), "disliked"),
     (_re(r"^我(?:很|非常|真的|挺|超)?(?:喜欢|爱看|爱)(?P<x>.+)$"), "liked"),
 ]
+# "<title>超好看" / "<title>看过了，一般般": feedback only when the text names a title on the list shown
+FEEDBACK_SHOWN = [
+    (_re(r"^(?P<x>.+?)(?:超|很|真|太|挺|非常)?(?:好看|精彩|棒|赞)(?:了|啊|呀)?$"), "liked"),
+    (_re(r"^(?P<x>.+?)(?:看过了|看了|看过)?[，,\s]*(?:一般般|一般|不怎么样|没意思|很无聊|太无聊|无聊|难看)(?:了|啊)?$"), "disliked"),
+]
 SIMILAR = [
-    _re(r"^(?:(?:show|give|find|recommend|suggest)\s+(?:me\s+)?)?(?:some(?:thing)?\s+|any(?:thing)?\s+|more\s+|other\s+)?(?:movies?|films?|items?|ones?|titles?|stuff)?\s*(?:like|similar\s+to|in\s+the\s+vein\s+of|along\s+the\s+lines\s+of|in\s+the\s+style\s+of|the\s+same\s+kind\s+as|resembling|reminiscent\s+of|close\s+to)\s+(?P<x>.+)$"),
+    _re(r"^(?:(?:show|give|find|recommend|suggest)\s+(?:me\s+)?)?(?:some(?:thing)?\s+|any(?:thing)?\s+|more\s+|other\s+)?(?:movies?|films?|items?|ones?|titles?|stuff)?\s*(?:like|similar\s+to|in\s+the\s+vein\s+of|along\s+the\s+lines\s+of|in\s+the\s+style\s+of|the\s+same\s+kind\s+as|in\s+the\s+same\s+vein\s+as|resembling|reminiscent\s+of|close\s+to)\s+(?P<x>.+)$"),
+    _re(r"^(?:could|can|would)\s+you\s+(?:find|show|give|recommend|suggest)\s+(?:me\s+)?(?:some\s+|any\s+|more\s+|other\s+)?(?:movies?|films?|ones?|titles?)?\s*(?:like|similar\s+to|in\s+the\s+(?:same\s+)?vein\s+(?:as|of))\s+(?P<x>.+)$"),
     _re(r"^(?:what(?:'s|\s+is|\s+are)\s+)?(?:similar\s+to|like)\s+(?P<x>.+)$"),
-    _re(r"^(?:有没有|推荐|来点|找|给我)?(?:一些|几部|点)?(?:类似|像|和|跟)(?P<x>.+?)(?:一样|差不多|类似|相似|相近)?的(?:电影|片子|东西|片)?(?:还有吗|有吗|吗|呢)?$"),
+    _re(r"^(?:有没有|推荐|来点|找|给我|再来|再推荐|想看|想要)?(?:一些|几部|点)?(?:类似|像|和|跟)(?P<x>.+?)(?:一样|差不多|类似|相似|相近|那样|那种|这样)?(?:感觉|风格|类型)?的(?:电影|片子|东西|片)?(?:推荐|来)?(?:几部|一些|点)?(?:还有吗|有吗|吗|呢)?$"),
 ]
 SEARCH = [
     _re(r"^(?:find|search(?:\s+for)?|look\s+(?:for|up)|i'?m\s+looking\s+for|looking\s+for)\s+(?:me\s+)?(?P<x>.+)$"),
-    _re(r"^(?:(?:are\s+there|do\s+you\s+have|got|i\s+want|i'?d\s+like|i\s+need|i'?m\s+in\s+the\s+mood\s+for)\s+)?(?:any|some|a|an)?\s*(?:movies?|films?|something|anything|items?)\s+(?:about|with|where|set\s+in|featuring)\s+(?P<x>.+)$"),
-    _re(r"^(?:帮我|给我)?(?:找|搜索|搜|查找|查一下|找一下)(?:一下)?(?:关于)?(?P<x>.+?)$"),
+    _re(r"^(?:(?:are\s+there|is\s+there|have\s+you\s+got|you\s+got|do\s+you\s+have|got|i\s+want|i'?d\s+like|i\s+need|i'?m\s+in\s+the\s+mood\s+for)\s+)?(?:any|some|a|an)?\s*(?:movies?|films?|something|anything|items?)\s+(?:about|with|where|set\s+in|featuring)\s+(?P<x>.+)$"),
+    _re(r"^(?:帮我|给我|我想|我要|想)?(?:找|搜索|搜|查找|查一下|找一下)(?:一下)?(?:那种|一部|几部)?(?:关于|讲)?(?P<x>.+?)$"),
     _re(r"^(?:有没有|有什么|有)(?:关于|讲|描写|讲述)(?P<x>.+?)(?:的电影|的片子|的片)?(?:吗|呢)?$"),
 ]
 
@@ -217,8 +228,8 @@ SEARCH = [
 _GENRE_ASK = re.compile(r"^(?:only|just|some|more|any|i want|i'?d like)?\s*(?P<g>.+?)\s*(?:movies?|films?|ones?|please|pls)?$"
                         r"|^(?:只要|只看|来点|来些|来几部|想看)(?P<zg>.+?)(?:电影|片子|吧)?$", re.I)
 _ANSWER = re.compile(r"^(?:hi|hello|hey|good (?:morning|evening|afternoon)|thanks?(?: you)?(?: so much| a lot)?|thank you|cheers|bye|goodbye"
-                     r"|who are you|what are you|what can you do|how do you work|how does (?:this|it) work|are you (?:a |an )?(?:robot|bot|human|ai|person)|help)\b(?:[\s,!.]+(?:that'?s|it'?s|this is|very|so)?\s*(?:helpful|great|nice|useful|good))?$"
-                     r"|^(?:你好|您好|嗨|哈喽|早上好|晚上好|下午好|谢谢|多谢|感谢|再见|你是谁|你能做什么|你会什么|帮助|这个怎么用|怎么用)", re.I)
+                     r"|who are you|who (?:made|built|created) you|what are you|what can you do|how do you work|how does (?:this|it) work|are you (?:a |an )?(?:robot|bot|human|ai|person)|help)\b(?:[\s,!.]+(?:that'?s|it'?s|this is|very|so)?\s*(?:helpful|great|nice|useful|good))?$"
+                     r"|^(?:你好|您好|嗨|哈喽|你是(?:机器人|真人|人|ai|AI)|早上好|晚上好|下午好|谢谢|多谢|感谢|再见|你是谁|你能做什么|你会什么|帮助|这个怎么用|怎么用)", re.I)
 
 
 def looks_like_hijack(message: str) -> bool:
@@ -292,6 +303,10 @@ def fast_route(message: str, session: Session, lex: Lexicon) -> Decision | None:
                 return None
             x = session.focus
         return Decision("remember_feedback", {"item": x, "feedback": kind})
+    for pattern, kind in FEEDBACK_SHOWN:
+        m = pattern.match(text)
+        if m and _shown_match(_item_text(m.group("x")), session):
+            return Decision("remember_feedback", {"item": _item_text(m.group("x")), "feedback": kind})
     m = _first(SIMILAR, text)
     if m and _item_text(m.group("x")) and lex.genre(_item_text(m.group("x"))) is None:
         return Decision("similar_to", {"item": _item_text(m.group("x"))})

@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "tests" / "data" / "tool_choice.json"
-BLIND = ROOT / "tests" / "data" / "tool_choice_blind.json"  # written without seeing the rules or prompts: set "blind"
+# written without seeing the rules, the prompts or the other sets: sets "blind" and "blind2"
+BLIND = {"blind": ROOT / "tests" / "data" / "tool_choice_blind.json", "blind2": ROOT / "tests" / "data" / "tool_choice_blind2.json"}
 USER = "1"
 
 
@@ -162,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--models", nargs="*", default=["qwen2.5-1.5b", "qwen2.5-0.5b"])
     p.add_argument("--rules-only", action="store_true", help="no language model: the fast rules and the fallback")
     p.add_argument("--limit", type=int, default=None, help="first N single messages only")
-    p.add_argument("--sets", nargs="*", default=["single", "heldout", "heldout2"], help="which single-message sets to score (single, heldout, heldout2, blind)")
+    p.add_argument("--sets", nargs="*", default=["single", "heldout", "heldout2"], help="which single-message sets to score (single, heldout, heldout2, blind, blind2)")
     p.add_argument("--no-conversations", action="store_true")
     p.add_argument("--no-explain-llm", action="store_true", help="template explanations in conversations")
     p.add_argument("--threads", type=int, default=2)
@@ -175,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
 
     enforce()
     data = json.loads(DATA.read_text(encoding="utf-8"))
-    data["blind"] = json.loads(BLIND.read_text(encoding="utf-8"))["messages"]
+    for name, path in BLIND.items():
+        data[name] = json.loads(path.read_text(encoding="utf-8"))["messages"]
     home = Path(args.home)
     rec = load_recommender(home)
     cat = load_builtin(rec.dataset)
