@@ -35,6 +35,7 @@ from tools.constraints import vocabulary
 
 log = logging.getLogger(__name__)
 LLM_RETRY_AFTER_S = 60.0  # after a failure, skip the model this long instead of waiting on it every turn
+LLM_BUSY_RETRY_S = 10.0  # after the model's queue was too long (others are using it), try again sooner
 LANGUAGE_NAMES = {"en": "English", "zh": "Chinese (简体中文)"}
 
 
@@ -102,8 +103,10 @@ class Assistant:
 
     def _llm_failed(self, err: Exception) -> None:
         log.info("language model failed: %s", err)
-        self._llm_down_until = time.monotonic() + LLM_RETRY_AFTER_S
+        busy = "language model is busy" in str(err)  # llm_queue.QueueTimeout, possibly passed on as text
+        self._llm_down_until = time.monotonic() + (LLM_BUSY_RETRY_S if busy else LLM_RETRY_AFTER_S)
         self._turn["llm_error"] = str(err)
+        self._turn["llm_busy"] = busy
 
     def _decide(self, text: str) -> Decision:
         decision = self.router.fast(self.session, text)
@@ -209,8 +212,12 @@ class Assistant:
             elif name == "what_if" and "what_if" in data:
                 answer.recommendations = [_rec_dict(r) for r in data["what_if"].after]
         if self._turn.get("llm_error") or (self.llm is not None and not self._llm_usable()):
-            answer.notice = ("（语言模型暂时不可用：推荐和解释由模板生成。）" if lang == "zh"
-                             else "(The language model is unavailable right now: recommendations and explanations come from templates.)")
+            if self._turn.get("llm_busy"):
+                answer.notice = ("（现在使用的人较多：这次的解释由模板生成。）" if lang == "zh"
+                                 else "(Many shoppers are chatting right now: this time the explanations come from templates.)")
+            else:
+                answer.notice = ("（语言模型暂时不可用：推荐和解释由模板生成。）" if lang == "zh"
+                                 else "(The language model is unavailable right now: recommendations and explanations come from templates.)")
         if results:
             self.session.last_tool = results[-1][0]
         self.session.add_turn("user", message)
