@@ -80,7 +80,8 @@ def new_assistant(rec: Any, cat: Any, llm: Any, explain: bool) -> Any:
     return Assistant(rec, Session.new(user=USER), catalogue=cat, llm=llm, explain_llm="same" if explain else None)
 
 
-def bench_single(rec: Any, cat: Any, llm: Any, entries: list[dict[str, Any]], values: dict[str, str], limit: int | None) -> dict[str, Any]:
+def bench_single(rec: Any, cat: Any, llm: Any, entries: list[dict[str, Any]], values: dict[str, str], limit: int | None,
+                 system_only: bool = False) -> dict[str, Any]:
     from because.errors import LanguageModelError
 
     a = new_assistant(rec, cat, llm, explain=False)
@@ -90,7 +91,7 @@ def bench_single(rec: Any, cat: Any, llm: Any, entries: list[dict[str, Any]], va
         msg = fill(entry["message"], values)
         fast = a.router.fast(a.session, msg)
         llm_tool, seconds, error = None, None, None
-        if llm is not None:
+        if llm is not None and not (system_only and fast is not None):
             t = time.perf_counter()
             try:
                 llm_tool = a.router.ask_model(a.session, msg).tool
@@ -165,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--limit", type=int, default=None, help="first N single messages only")
     p.add_argument("--sets", nargs="*", default=["single", "heldout", "heldout2"], help="which single-message sets to score (single, heldout, heldout2, blind, blind2)")
     p.add_argument("--no-conversations", action="store_true")
+    p.add_argument("--system-only", action="store_true",
+                   help="ask the model only where the rules do not decide (faster; model-only accuracy then covers those messages)")
     p.add_argument("--no-explain-llm", action="store_true", help="template explanations in conversations")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "agent.json"))
@@ -197,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         entry: dict[str, Any] = {}
         for part in args.sets:
             print(f"== {label}: {part} messages", flush=True)
-            entry[part] = bench_single(rec, cat, llm, data[part], values, args.limit)
+            entry[part] = bench_single(rec, cat, llm, data[part], values, args.limit, args.system_only)
         if not args.no_conversations:
             print(f"== {label}: conversations", flush=True)
             entry["conversations"] = bench_conversations(rec, cat, llm, data, values, explain=not args.no_explain_llm)
