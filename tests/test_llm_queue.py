@@ -157,10 +157,9 @@ class FakeModel:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        from fault_support import serve_loopback
+
+        self.server, self.url = serve_loopback(Handler)
 
     def handle(self, h: http.server.BaseHTTPRequestHandler, body: dict) -> None:
         who = str(body["messages"][-1]["content"])
