@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from assistant.claim_checker import CheckResult, check
-from assistant.facts import MAX_ITEMS, ExplanationFacts, Fact, facts_for
+from assistant.facts import MAX_ITEMS, ExplanationFacts, facts_for
 from assistant.fallback import fallback_text
 from assistant.language import normalize_language
 from scorer.attribution import Explanation
@@ -65,27 +65,15 @@ def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def fact_line(f: Fact, language: str) -> str:
-    """One fact as the prompt shows it: the name in quotes (data), then its evidence."""
-    zh = language == "zh"
-    name = _quoted(f.shown(language))
-    if f.kind == "history_item":
-        if f.rating is None:
-            return f"{name} {'你选过' if zh else '(you chose it)'}"
-        return f"{name} {'你打了' if zh else 'rated'} {f.rating:g}★"
-    if f.share_pct is not None and f.kind == "feature":
-        return f"{name} ({'占你记录的' if zh else ''}{f.share_pct}%{'' if zh else ' of your history'})"
-    return name
-
-
 def prompt_messages(facts: ExplanationFacts, language: str, output: str = "json") -> list[Any]:
-    """System prompt (static: llama.cpp reuses its cache) + the facts of this item."""
+    """System prompt (static: llama.cpp reuses its cache) + this item's checked draft to polish."""
     from langchain_core.messages import HumanMessage, SystemMessage
 
     from prompts import render
 
-    user = render("explain.md", item=_quoted(facts.display), supporting=[fact_line(f, language) for f in facts.supporting],
-                  holding_back=[fact_line(f, language) for f in facts.holding_back], draft=_quoted(fallback_text(facts, language)),
+    # the draft already names every fact with its sign: listing the facts again doubled the prompt (and the
+    # time to the first word) without making the model's text more faithful
+    user = render("explain.md", item=_quoted(facts.display), draft=_quoted(fallback_text(facts, language)),
                   language=language, output=output)
     return [SystemMessage(render("explain_system.md")), HumanMessage(user)]
 
@@ -174,11 +162,13 @@ def _chunk_text(chunk: Any) -> str:
 
 
 def stream_explanation(expl: Explanation | ExplanationFacts, *, language: str = "en", llm: Any = None,
-                       catalogue_titles: Sequence[str], feature_labels: Sequence[str]) -> Iterator[StreamEvent]:
+                       catalogue_titles: Sequence[str], feature_labels: Sequence[str],
+                       max_retries: int = MAX_RETRIES, deadline: float | None = None) -> Iterator[StreamEvent]:
     """Facts at once, then the model's prose as it arrives, then the checked final text.
 
-    If the streamed prose fails the check (or the model fails midway) the final event carries the
-    template and ``replaced=True``: the UI swaps the streamed prose for ``item.text``.
+    If the streamed prose fails the check, the model is asked once more (not streamed) with the checker's
+    complaints named; if that fails too, or the model fails midway, the final event carries the
+    template. Either way ``replaced=True``: the UI swaps the streamed prose for ``item.text``.
     """
     language = normalize_language(language)
     facts = expl if isinstance(expl, ExplanationFacts) else facts_for(expl)
@@ -202,6 +192,32 @@ def stream_explanation(expl: Explanation | ExplanationFacts, *, language: str = 
     result = check(text, facts, catalogue_titles, feature_labels, language)
     if result.ok:
         yield StreamEvent("final", item=_result(facts, language, text, result, fallback=False, problems=[], attempts=1))
-    else:
-        item = _template(facts, language, catalogue_titles, feature_labels, list(result.problems), 1)
-        yield StreamEvent("final", item=item, replaced=True)
+        return
+    yield StreamEvent("final", item=_retry_once(facts, language, llm, text, result, catalogue_titles, feature_labels,
+                                                max_retries, deadline), replaced=True)
+
+
+def _retry_once(facts: ExplanationFacts, language: str, llm: Any, text: str, result: CheckResult,
+                titles: Sequence[str], labels: Sequence[str], max_retries: int, deadline: float | None) -> ExplainedItem:
+    """After a streamed text failed the check: up to ``max_retries`` more tries (sampled, with the
+    failures named), then the template."""
+    from assistant.llm_backend import chat_text
+
+    problems, attempts = list(result.problems), 1
+    messages = retry_messages(prompt_messages(facts, language, output="text"), text, result, language, output="text")
+    for _ in range(max_retries):
+        if deadline is not None and time.monotonic() >= deadline:
+            problems.append("out of time for the language model.")
+            break
+        attempts += 1
+        try:
+            answer = _clean(chat_text(llm, messages, temperature=RETRY_TEMPERATURE))
+        except Exception as err:  # noqa: BLE001 - any model failure means "use the template"
+            problems.append(f"language model failed: {err}")
+            break
+        again = check(answer, facts, titles, labels, language)
+        if again.ok:
+            return _result(facts, language, answer, again, fallback=False, problems=problems, attempts=attempts)
+        problems = list(again.problems)
+        messages = retry_messages(messages, answer, again, language, output="text")
+    return _template(facts, language, titles, labels, problems, attempts)

@@ -33,7 +33,7 @@ def _history_sentence(facts: ExplanationFacts, zh: bool) -> str:
         return pick([f"你看过{listed}，《{t}》和它们很接近。", f"《{t}》和你选过的{listed}很接近。"], *seed)
     listed = join_list([_rated(f, False) for f in past], "en")
     if rated:
-        return pick([f"You rated {listed}, and {t} sits close to them.", f"Your ratings point to {t}: {listed}.",
+        return pick([f"You rated {listed}, and {t} sits close to them.", f"Your ratings of {listed} point to {t}.",
                      f"{t} is close to what you rated: {listed}.", f"Going by your ratings of {listed}, {t} is a close match."], *seed)
     return pick([f"{t} sits close to {listed} in your history.", f"{t} sits close to {listed}, which you chose."], *seed)
 

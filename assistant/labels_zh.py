@@ -58,6 +58,7 @@ POPULAR_ZH = ("热门", "受欢迎", "很多人", "大家", "人气", "广受")
 _DECADE = re.compile(r"^the (\d{4})s$")
 _BEFORE = re.compile(r"^released before (\d{4})$")
 _RATED = re.compile(r"^rated (.+)$")
+_RUNTIME = re.compile(r"^runtime (.+) min(.*)$")
 _UNDER = re.compile(r"^(.+?) under ([\d.,]+)(?: (\w+))?$")
 _RANGE = re.compile(r"^(.+?) ([\d.,]+)-([\d.,]+)(?: (\w+))?$")
 _MORE = re.compile(r"^(.+?) ([\d.,]+)(?: (\w+))? or more$")
@@ -129,6 +130,10 @@ def english_forms(label: str) -> list[str]:
         forms += [f"{value} rated", f"{value} rating", f"mpaa {value}", f"rated {value}"]
         if len(value) > 1:
             forms.append(value)
+    if m := _RUNTIME.match(label):  # "runtime 116 min or more": the model writes "minutes" as often as "min"
+        value, rest = m.groups()
+        forms += [f"runtime {value} {unit}{rest}" for unit in ("minutes", "mins", "minute")]
+        forms += [f"runtime of {value} {unit}{rest}" for unit in ("min", "minutes")]
     if label == "popular with many people":
         forms += list(POPULAR_EN)
     if label == "not widely chosen":

@@ -11,7 +11,8 @@ Metrics (per language):
 - USR: distinct texts / texts;  FCR: distinct features named / features in the model;
 - DIV: mean number of features two texts share (pairwise, lower is more diverse);
 - fallback: share of texts that are the template; s/item: mean seconds per explanation;
-- kept draft (with --llm): share of the model's accepted texts that are the draft it was given, unchanged.
+- kept draft (with --llm): share of the model's accepted texts that are the draft it was given, unchanged;
+- p50 s / p95 s: seconds per explanation; first word p50 s (--mode stream): seconds to the first streamed word.
 """
 
 from __future__ import annotations
@@ -48,6 +49,14 @@ class Recording:
         self.answers.append(str(getattr(message, "content", "")))
         return message
 
+    def stream(self, messages: Any, **kwargs: Any) -> Any:
+        parts = []
+        for chunk in self._model.stream(messages, **kwargs):
+            content = getattr(chunk, "content", "")
+            parts.append(content if isinstance(content, str) else "")
+            yield chunk
+        self.answers.append("".join(parts))
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._model, name)
 
@@ -82,9 +91,25 @@ def _named(claims: list[dict[str, Any]], kinds: tuple[str, ...]) -> set[str]:
     return {c["ref"] for c in claims if c["ok"] and c["kind"] in kinds}
 
 
-def measure(rec, pairs, language: str, llm=None, timeout: float | None = None, show: int = 0) -> dict[str, float]:
+def _streamed(facts, language: str, llm, titles, labels, deadline: float | None):
+    """The product's path: prose streamed, checked, retried once, else the template; and the time to its first word."""
+    from assistant.explanations import stream_explanation
+
+    start, first, final = time.perf_counter(), None, None
+    for event in stream_explanation(facts, language=language, llm=llm, catalogue_titles=titles, feature_labels=labels,
+                                    deadline=deadline):
+        if event.kind == "delta" and first is None:
+            first = time.perf_counter() - start
+        if event.kind == "final":
+            final = event.item
+    return final, first
+
+
+def measure(rec, pairs, language: str, llm=None, timeout: float | None = None, show: int = 0,
+            mode: str = "stream") -> dict[str, float]:
     titles, labels = rec.titles, rec.feature_labels
     texts, feature_sets, top_named, fallbacks, seconds, as_draft = [], [], 0, 0, [], 0
+    first_words: list[float] = []
     n_claims = n_ok = 0
     raw_claims = raw_ok = 0
     recorder = Recording(llm) if llm is not None else None
@@ -97,8 +122,14 @@ def measure(rec, pairs, language: str, llm=None, timeout: float | None = None, s
             claims, fell_back = [c.to_dict() for c in res.claims], True
         else:
             before = len(recorder.answers)
-            out = explain_facts(facts, language=language, llm=recorder, catalogue_titles=titles, feature_labels=labels,
-                                deadline=None if timeout is None else time.monotonic() + timeout)
+            deadline = None if timeout is None else time.monotonic() + timeout
+            if mode == "stream":
+                out, first = _streamed(facts, language, recorder, titles, labels, deadline)
+                if first is not None:
+                    first_words.append(first)
+            else:
+                out = explain_facts(facts, language=language, llm=recorder, catalogue_titles=titles, feature_labels=labels,
+                                    deadline=deadline)
             text, claims, fell_back = out.text, out.claims, out.fallback
             as_draft += (not fell_back) and " ".join(text.split()) == " ".join(fallback_text(facts, language).split())
             if show and len(texts) < show:
@@ -117,6 +148,9 @@ def measure(rec, pairs, language: str, llm=None, timeout: float | None = None, s
         feature_sets.append(_named(claims, ("feature",)))
         fallbacks += fell_back
         texts.append(text)
+        if recorder is not None and len(texts) % 10 == 0:
+            print(f"  {language} {len(texts)}/{len(pairs)}: fallback so far {fallbacks}, median {np.median(seconds):.1f} s/item",
+                  file=sys.stderr, flush=True)
     pairs_overlap = [len(a & b) for a, b in itertools.combinations(feature_sets, 2)]
     row = {
         "n": len(texts),
@@ -127,12 +161,16 @@ def measure(rec, pairs, language: str, llm=None, timeout: float | None = None, s
         "DIV": float(np.mean(pairs_overlap)) if pairs_overlap else 0.0,
         "fallback": fallbacks / len(texts),
         "s/item": float(np.mean(seconds)),
+        "p50 s": float(np.median(seconds)),
+        "p95 s": float(np.percentile(seconds, 95)),
     }
     if recorder is not None:
         row["raw precision"] = raw_ok / raw_claims if raw_claims else float("nan")
         # the model is given the template as a draft to polish: how often it returned the draft unchanged
         model_texts = len(texts) - fallbacks
         row["kept draft"] = as_draft / model_texts if model_texts else float("nan")
+        if first_words:
+            row["first word p50 s"] = float(np.median(first_words))
     return row
 
 
@@ -165,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--llm-home", type=Path, help="home folder holding llm/<model>.gguf (default: the settings home)")
     p.add_argument("--model", default=None, help="model name, e.g. qwen2.5-1.5b or qwen2.5-0.5b")
     p.add_argument("--timeout", type=float, default=None, help="seconds per item for the model")
+    p.add_argument("--mode", choices=("stream", "json"), default="stream",
+                   help="stream: the chat's path (streamed prose, checked, one retry); json: JSON answers with one retry")
     p.add_argument("--show", type=int, default=0, help="print the first N model answers and final texts (stderr)")
     args = p.parse_args(argv)
 
@@ -184,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     try:
         for language in languages:
-            rows.append((f"{name} {language}", measure(rec, pairs, language, llm, args.timeout, args.show)))
+            rows.append((f"{name} {language}", measure(rec, pairs, language, llm, args.timeout, args.show, args.mode)))
     finally:
         if args.llm:
             from assistant.llm_backend import stop_embedded_servers

@@ -153,3 +153,13 @@ def test_language_helpers():
     assert detect_language("") == "en"
     assert display_title("Matrix, The (1999)") == "The Matrix (1999)"
     assert display_title("Big Blue, The (Grand bleu, Le) (1988)") == "The Big Blue (Grand bleu, Le) (1988)"
+
+
+def test_runtime_feature_read_in_minutes():
+    parts = [_item("50", "Star Wars (1977)", 5.0, 0.4), _feature("runtime#116", "runtime 116 min or more", -0.2, 0.1)]
+    facts = facts_for(Explanation("7", "89", "Blade Runner (1982)", 0.2, 3, parts))
+    base = "You rated Star Wars (1977) 5★. What holds it back: its runtime "
+    for ok_text in ("116 min or more.", "116 minutes or more.", "of 116 minutes or more."):
+        assert run(base + ok_text, facts).ok, ok_text
+    assert not run(base + "117 minutes or more.", facts).ok  # a number the facts do not hold
+    assert not run("You rated Star Wars (1977) 5★ and love its runtime 116 minutes or more.", facts).ok  # wrong sign

@@ -104,8 +104,9 @@ def test_prompt_quotes_facts_and_has_stable_prefix():
     run(llm_b, language="zh")
     system_a, user_a = llm_a.calls[0]
     assert system_a.content == llm_b.calls[0][0].content  # the same system prompt for every item and language
-    assert '"Star Wars (1977)" rated 5★' in user_a.content and '"the 1970s"' in user_a.content
-    assert '"科幻"' in llm_b.calls[0][1].content
+    # the checked template is the draft the model polishes: every fact reaches it, with its sign
+    assert "Star Wars (1977) 5★" in user_a.content and "Holding it back a little: being from the 1970s" in user_a.content
+    assert "科幻" in llm_b.calls[0][1].content and "Draft:" in user_a.content
 
 
 def test_stream_passes_or_is_replaced():
@@ -114,8 +115,17 @@ def test_stream_passes_or_is_replaced():
     assert events[0].kind == "facts" and events[-1].kind == "final"
     assert "".join(e.text for e in events if e.kind == "delta").strip() == text
     assert not events[-1].replaced and not events[-1].item.fallback
-    bad = list(stream_explanation(_expl(), llm=ScriptedLLM("You rated Aliens (1986) 5★."), catalogue_titles=TITLES, feature_labels=LABELS))
-    assert bad[-1].replaced and bad[-1].item.fallback and bad[-1].item.checked
+    twice_bad = ScriptedLLM("You rated Aliens (1986) 5★.", "You rated Alien (1979) 5★.")
+    bad = list(stream_explanation(_expl(), llm=twice_bad, catalogue_titles=TITLES, feature_labels=LABELS))
+    assert bad[-1].replaced and bad[-1].item.fallback and bad[-1].item.checked and bad[-1].item.attempts == 2
+    assert not twice_bad.answers  # the failed stream was retried once, then the template was used
+    assert "Aliens (1986)" in twice_bad.calls[1][-1].content  # the retry names what failed
+    retried = ScriptedLLM("You rated Aliens (1986) 5★.", text)
+    fixed = list(stream_explanation(_expl(), llm=retried, catalogue_titles=TITLES, feature_labels=LABELS))
+    assert fixed[-1].replaced and not fixed[-1].item.fallback and fixed[-1].item.text == text
+    no_retry = ScriptedLLM("You rated Aliens (1986) 5★.", text)
+    list(stream_explanation(_expl(), llm=no_retry, catalogue_titles=TITLES, feature_labels=LABELS, max_retries=0))
+    assert len(no_retry.calls) == 1
     none = list(stream_explanation(_expl(), llm=None, catalogue_titles=TITLES, feature_labels=LABELS))
     assert [e.kind for e in none] == ["facts", "final"] and none[-1].item.fallback
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from assistant import local_models
@@ -292,6 +293,11 @@ def test_smollm2_end_to_end(tmp_path: Path) -> None:
         assert chat_text(model, "What is the capital of France?").strip()
         answer = complete_json(model, "Which city is the capital of France? Answer as JSON.", TINY_SCHEMA)
         assert schema_problems(answer, TINY_SCHEMA) == []
+        # prompt-lookup decoding is on: copying text from the prompt is drafted from it and accepted
+        body = {"model": "smollm2-135m", "temperature": 0, "max_tokens": 40, "messages": [
+            {"role": "user", "content": "Repeat exactly: the quick brown fox jumps over the lazy dog, the quick brown fox jumps over the lazy dog"}]}
+        timings = httpx.post(server.base_url + "/chat/completions", json=body, timeout=60).json()["timings"]
+        assert timings["draft_n"] > 0 and timings["draft_n_accepted"] > 0
     assert not server.running
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
