@@ -74,7 +74,7 @@ class Assistant:
         genres = vocabulary(self.ctx.items, self.ctx.schema, "genres") if self.ctx.schema.get("genres") == "multi" else []
         name = catalogue_name or getattr(catalogue, "name", None) or rec.dataset
         self.catalogue_name = f"the {name} catalogue"
-        self.router = Router(llm, catalogue=self.catalogue_name, genres=genres)
+        self.router = Router(llm, catalogue=self.catalogue_name, genres=genres, titles=rec.titles)
         self.tools = make_tools(self.ctx)
         self.native = model is not None
         self.model = model if model is not None else RouterChatModel(planner=self)

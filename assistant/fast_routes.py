@@ -12,6 +12,7 @@ from typing import Any
 
 from assistant import guard
 from assistant.session import Session
+from assistant.title_intent import TitleFinder, title_route
 from tools.resolve import parse_position, title_key
 
 try:  # Chinese names and English synonyms of genres, from the explanation writer's labels
@@ -28,10 +29,10 @@ class Decision:
 
 
 # ---- the words ----------------------------------------------------------------------------------
-POS = (r"(?:the\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|top|#\s*\d+"
+POS = (r"(?:the\s+)?(?:(?:second|third|fourth)\s+(?:to|from)\s+(?:the\s+)?last|penultimate|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|top|#\s*\d+"
        r"|number\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
        r"|no\.?\s*\d+|\d+(?:st|nd|rd|th))(?:\s+(?:one|item|movie|film|pick|recommendation|suggestion))?")
-ZH_POS = r"(?:第\s*(?:\d+|[一二两三四五六七八九十])\s*[个部条项本]?|最后(?:一[个部]|那[个部])?)"
+ZH_POS = r"(?:(?:倒数)?第\s*(?:\d+|[一二两三四五六七八九十])\s*[个部条项本]?|最后(?:一[个部]|那[个部])?)"
 _END = " \t?？!！.。~～"
 _TAIL_EN = re.compile(r"\s+(?:please|pls|then|again|a lot|very much|so much|too)$", re.I)
 _TAIL_ZH = re.compile(r"(?:呢|吗|啊|呀|吧|了|的话|这部电影|这部片|这部|这个)+$")
@@ -169,8 +170,9 @@ EXPLAIN_TITLE = [
     _re(r"^(?:为什么|为啥|为何)(?:要|会)?(?:推荐|给我推荐|选)(?P<x>.+)$"),
 ]
 WHAT_IF = [
-    (_re(r"^(?:what\s+if|suppose|imagine|pretend|say|and\s+if|if)\s+i\s+(?:had\s*n'?t|had\s+not|did\s*n'?t|did\s+not|never|have\s*n'?t|have\s+not)(?:\s+ever)?\s+"
-         r"(?:seen|watched|rated|bought|chosen|saw|watch|see|rate|buy|liked|like|choose|picked)\s+(?P<x>.+)$"), "remove"),
+    (_re(r"^(?:what\s+if|suppose|imagine|pretend|say|and\s+if|if)\s+i\s*(?:had\s*n'?t|had\s+not|had\s+never|'d\s+never|'d\s+not|did\s*n'?t|did\s+not|never|have\s*n'?t|have\s+not)(?:\s+ever)?\s+"
+         r"(?:seen|watched|rated|bought|chosen|saw|watch|see|rate|buy|liked|like|choose|picked)\s+(?P<x>.+?)(?:\s*[-–—,;:]\s+.*|\s+(?:would|will|what|how)\b.*)?$"), "remove"),
+    (_re(r"^(?:what\s+)?if\s+i\s+(?:remove|removed|drop|dropped|delete|deleted|take\s+out|took\s+out|erase|erased)\s+(?P<x>.+?)\s+from\s+(?:my|what|the\s+list).*$"), "remove"),
     (_re(r"^.*?\bif\s+i\s+(?:had\s*n'?t|had\s+not|did\s*n'?t|did\s+not|never|have\s*n'?t|have\s+not)(?:\s+ever)?\s+"
          r"(?:seen|watched|rated|bought|chosen|saw|watch|see|rate|buy|picked)\s+(?P<x>.+)$"), "remove"),
     (_re(r"^(?:forget|ignore|remove|drop|take\s+out)\s+(?:that\s+i\s+(?:watched|saw|rated)\s+)?(?P<x>.+?)(?:\s+from\s+my\s+history)?$"), "remove"),
@@ -179,7 +181,7 @@ WHAT_IF = [
     (_re(r"^(?:what\s+if|suppose|imagine|pretend)\s+(?P<x>.+?)\s+(?:wasn'?t|were\s*n'?t|was\s+not|is\s*n'?t)\s+in\s+my\s+history$"), "remove"),
     (_re(r"^(?:what\s+if|suppose|imagine|pretend)\s+i\s+(?:had\s+)?(?:seen|watched|rated|liked|loved|saw|watch|like|bought)\s+(?P<x>.+)$"), "add"),
     (_re(r"^(?:如果|假如|要是|假设|若是|那如果)我?(?:没有?|从没|从来没|没)(?:有)?(?:看过|看|评过分|评过|买过|选过|看了)(?P<x>.+?)(?:[，,]?(?:会怎样|会怎么样|会如何|会有什么变化|推荐会变吗|推荐会怎么变|的话))*$"), "remove"),
-    (_re(r"^(?:如果|假如|要是|假设)我(?:很|非常|特别|超)?(?:看过|看了|喜欢|爱|买过)(?P<x>.+?)(?:的话)?(?:[，,].*|会怎样|会怎么样|会如何)?$"), "add"),
+    (_re(r"^(?:如果|假如|要是|假设)我(?:也|还)?(?:很|非常|特别|超)?(?:看过|看了|喜欢|爱|买过)(?P<x>.+?)(?:的话)?(?:(?:而且|并且|还|又|[，,]).*|会怎样|会怎么样|会如何)?$"), "add"),
     (_re(r"^(?:就当|当作|就算|假装|假设)我(?:从没|从来没|没)(?:有)?(?:看过|看)(?P<x>.+?)(?:吧)?(?:[，,].*)?$"), "remove"),
     (_re(r"^(?:如果|假如|要是|假设)?(?:把|将)(?P<x>.+?)从我的.*?(?:去掉|删掉|拿掉|删除|移除).*$"), "remove"),
     (_re(r"^(?:what\s+if|if|suppose)\s+(?:you\s+)?(?:ignored|ignore|removed|remove|left\s+out|dropped|took\s+out)\s+(?P<x>.+?)"
@@ -188,7 +190,7 @@ WHAT_IF = [
 PROFILE = _re(r"what\s+do\s+you\s+know\s+(?:about|of)\s+me|what\s+you\s+know\s+about\s+me|my\s+profile|what\s+have\s+i\s+(?:watched|rated|seen|liked)"
               r"|\bmy\s+(?:tastes?|history|preferences)\b|what\s+do\s+i\s+(?:like|usually\s+like)|how\s+well\s+do\s+you\s+know\s+me|what\s+data\s+do\s+you\s+(?:have|use|keep)"
               r"|what\s+information\s+do\s+you\s+have|which\s+of\s+my\s+(?:ratings|data|history|items)|\bmy\s+(?:viewing|watch|rating)\s+history\b|what\s+(?:kind|sort|type)s?\s+of\s+(?:movies?|films?|things|items)\s+do\s+i\s+(?:like|enjoy|prefer)"
-              r"|\bmy\s+data\b|what\s+(?:kind|sort)\s+of\s+viewer\s+am\s+i|你知道我喜欢什么|你(?:存|保存|记录)了我|我(?:的)?哪些(?:数据|信息)|我的(?:观影|看片)(?:偏好|口味|喜好|记录|历史)|你用了我的哪些数据|我的哪些数据|关于我的数据|你怎么知道我喜欢|你对我了解多少|你了解我什么|你知道我什么|你知道关于我的|我的(?:资料|档案|喜好|口味|偏好|历史|记录)|你对我知道多少|你都知道我|我的口味|你了解我吗|你有我的什么")
+              r"|\bmy\s+data\b|what\s+(?:kind|sort)\s+of\s+viewer\s+am\s+i|what\s+(?:kind|sort|type)\s+of\s+(?:viewer|person|watcher|movie\s+fan|customer)\s+(?:do\s+you\s+think\s+)?(?:i\s+am|am\s+i)|我喜欢什么(?:类型|样的|电影)|你觉得我(?:喜欢|爱看)什么|你知道我喜欢什么|你(?:存|保存|记录)了我|我(?:的)?哪些(?:数据|信息)|我的(?:观影|看片)(?:偏好|口味|喜好|记录|历史)|你用了我的哪些数据|我的哪些数据|关于我的数据|你怎么知道我喜欢|你对我了解多少|你了解我什么|你知道我什么|你知道关于我的|我的(?:资料|档案|喜好|口味|偏好|历史|记录)|你对我知道多少|你都知道我|我的口味|你了解我吗|你有我的什么")
 FEEDBACK = [
     (_re(r"^(?:i'?m\s+|i\s+am\s+)?not\s+interested(?:\s+in)?\s*(?P<x>.*)$"), "not_interested"),
     (_re(r"^(?:please\s+)?(?:don'?t|do\s+not|never)\s+(?:show|recommend|suggest)\s+(?:me\s+)?(?P<x>.+?)(?:\s+again|\s+anymore)?$"), "not_interested"),
@@ -212,14 +214,19 @@ FEEDBACK_SHOWN = [
     (_re(r"^(?P<x>.+?)(?:看过了|看了|看过)?[，,\s]*(?:一般般|一般|不怎么样|没意思|很无聊|太无聊|无聊|难看)(?:了|啊)?$"), "disliked"),
 ]
 SIMILAR = [
-    _re(r"^(?:(?:show|give|find|recommend|suggest)\s+(?:me\s+)?)?(?:some(?:thing)?\s+|any(?:thing)?\s+|more\s+|other\s+)?(?:movies?|films?|items?|ones?|titles?|stuff)?\s*(?:like|similar\s+to|in\s+the\s+vein\s+of|along\s+the\s+lines\s+of|in\s+the\s+style\s+of|the\s+same\s+kind\s+as|in\s+the\s+same\s+vein\s+as|resembling|reminiscent\s+of|close\s+to)\s+(?P<x>.+)$"),
+    _re(r"^(?:stuff|something|anything|movies?|films?)\s+(?:that'?s|thats|that\s+is|that\s+are)\s+(?:like|similar\s+to)\s+(?P<x>.+?)(?:\s+but\b.*)?$"),
+    _re(r"^(?:帮我)?(?:找|推荐|来)(?:几部|一些|点)?(?:风格|感觉|类型)?(?:跟|和|与)(?P<x>.+?)(?:很像|相像|相似|类似|差不多|一样)的(?:电影|片子|片)?$"),
+    _re(r"^(?:(?:show|give|find|recommend|suggest|i\s+want|i'?d\s+like|i\s+need)\s+(?:me\s+)?)?(?:some(?:thing)?\s+|any(?:thing)?\s+|more\s+|other\s+)?(?:movies?|films?|items?|ones?|titles?|stuff)?\s*(?:like|similar\s+to|in\s+the\s+vein\s+of|along\s+the\s+lines\s+of|in\s+the\s+style\s+of|the\s+same\s+kind\s+as|in\s+the\s+same\s+vein\s+as|resembling|reminiscent\s+of|close\s+to)\s+(?P<x>.+)$"),
     _re(r"^(?:could|can|would)\s+you\s+(?:find|show|give|recommend|suggest)\s+(?:me\s+)?(?:some\s+|any\s+|more\s+|other\s+)?(?:movies?|films?|ones?|titles?)?\s*(?:like|similar\s+to|in\s+the\s+(?:same\s+)?vein\s+(?:as|of))\s+(?P<x>.+)$"),
     _re(r"^(?:what(?:'s|\s+is|\s+are)\s+)?(?:similar\s+to|like)\s+(?P<x>.+)$"),
-    _re(r"^(?:有没有|推荐|来点|找|给我|再来|再推荐|想看|想要)?(?:一些|几部|点)?(?:类似|像|和|跟)(?P<x>.+?)(?:一样|差不多|类似|相似|相近|那样|那种|这样)?(?:感觉|风格|类型)?的(?:电影|片子|东西|片)?(?:推荐|来)?(?:几部|一些|点)?(?:还有吗|有吗|吗|呢)?$"),
+    _re(r"^(?:有没有|推荐|多来点|再多来点|多来几部|多推荐|来点|找|给我|再来|再推荐|想看|想要)?(?:一些|几部|点)?(?:类似|像|和|跟)(?P<x>.+?)(?:一样|差不多|类似|相似|相近|那样|那种|这样)?(?:感觉|风格|类型)?的(?:电影|片子|东西|片)?(?:推荐|来)?(?:几部|一些|点)?(?:还有吗|有吗|吗|呢)?$"),
 ]
 SEARCH = [
-    _re(r"^(?:find|search(?:\s+for)?|look\s+(?:for|up)|i'?m\s+looking\s+for|looking\s+for)\s+(?:me\s+)?(?P<x>.+)$"),
-    _re(r"^(?:(?:are\s+there|is\s+there|have\s+you\s+got|you\s+got|do\s+you\s+have|got|i\s+want|i'?d\s+like|i\s+need|i'?m\s+in\s+the\s+mood\s+for)\s+)?(?:any|some|a|an)?\s*(?:movies?|films?|something|anything|items?)\s+(?:about|with|where|set\s+in|featuring)\s+(?P<x>.+)$"),
+    _re(r"^(?:find|search(?:\s+for)?|look\s+(?:for|up)|i'?m\s+looking\s+for|looking\s+for)(?:\s*:\s*|\s+)(?:me\s+)?(?P<x>.+)$"),
+    _re(r"^(?:which|what)\s+(?:movies?|films?|titles?)\s+(?:have|has|feature|features|show|are\s+about|is\s+about|involve)\s+(?P<x>.+?)(?:\s+in\s+(?:them|it))?$"),
+    _re(r"^(?:有没有|有什么|有)(?:一部|几部)?(?:电影|片子)?(?:是)?(?:讲|关于|以)(?P<x>.+?)(?:为背景)?的?(?:电影|片子|片|爱情片|喜剧|动作片)?(?:吗|呢)?$"),
+    _re(r"^(?:有没有|有什么|有)(?P<x>.+?)题材的(?:电影|片子|片)(?:吗|呢)?$"),
+    _re(r"^(?:(?:are\s+there|is\s+there|have\s+you\s+got|you\s+got|do\s+you\s+have|got|i\s+want|i'?d\s+like|i\s+need|i'?m\s+in\s+the\s+mood\s+for)\s+)?(?:any|some|a|an)?\s*(?:movies?|films?|something|anything|items?)\s+(?:in\s+(?:the|your)\s+(?:catalogue|catalog|shop|store|collection)\s+)?(?:about|with|where|set\s+in|featuring)\s+(?P<x>.+)$"),
     _re(r"^(?:帮我|给我|我想|我要|想)?(?:找|搜索|搜|查找|查一下|找一下)(?:一下)?(?:那种|一部|几部)?(?:关于|讲)?(?P<x>.+?)$"),
     _re(r"^(?:有没有|有什么|有)(?:关于|讲|描写|讲述)(?P<x>.+?)(?:的电影|的片子|的片)?(?:吗|呢)?$"),
 ]
@@ -229,7 +236,9 @@ _GENRE_ASK = re.compile(r"^(?:only|just|some|more|any|i want|i'?d like)?\s*(?P<g
                         r"|^(?:只要|只看|来点|来些|来几部|想看)(?P<zg>.+?)(?:电影|片子|吧)?$", re.I)
 _ANSWER = re.compile(r"^(?:hi|hello|hey|good (?:morning|evening|afternoon)|thanks?(?: you)?(?: so much| a lot)?|thank you|cheers|bye|goodbye"
                      r"|who are you|who (?:made|built|created) you|what are you|what can you do|how do you work|how does (?:this|it) work|are you (?:a |an )?(?:robot|bot|human|ai|person)|help)\b(?:[\s,!.]+(?:that'?s|it'?s|this is|very|so)?\s*(?:helpful|great|nice|useful|good))?$"
-                     r"|^(?:你好|您好|嗨|哈喽|你是(?:机器人|真人|人|ai|AI)|早上好|晚上好|下午好|谢谢|多谢|感谢|再见|你是谁|你能做什么|你会什么|帮助|这个怎么用|怎么用)", re.I)
+                     r"|^(?:(?:ok|okay|thanks?|thank\s+you|cool|great|nice|perfect)[,!.\s]+)*(?:that'?s\s+all|that'?s\s+it|i'?m\s+done|nothing\s+else)(?:\s+for\s+(?:now|today))?$"
+                     r"|^(?:nice|great|cool|perfect|awesome|ok|okay)[,!.\s]+(?:thanks?|thank\s+you)(?:\s+(?:so\s+much|a\s+lot))?$"
+                     r"|^(?:你好|您好|嗨|哈喽|你是(?:机器人|真人|人|ai|AI)|你是什么模型|你用的什么模型|早上好|晚上好|下午好|谢谢|多谢|感谢|再见|你是谁|你能做什么|你会什么|帮助|这个怎么用|怎么用)", re.I)
 
 
 def looks_like_hijack(message: str) -> bool:
@@ -237,6 +246,12 @@ def looks_like_hijack(message: str) -> bool:
     arguments (``guard.injection_kind``). The user stays bound and the list stays the scorer's regardless."""
     return guard.injection_kind(message) is not None
 
+
+# not about the shop: weather, tickets, the model's make; the assistant says what it can do instead
+_OUT_OF_SCOPE = re.compile(r"\bweather\b(?!.*\b(?:movies?|films?)\b)|\b(?:book|buy|reserve|order)\b.{0,30}\btickets?\b|\bare\s+(?:you|u)\s+(?:chat\s*gpt|gpt|openai|claude)\b"
+                           r"|\bwhat\s+(?:model|llm)\s+are\s+you\b|\bwho\s+(?:built|made|created|trained)\s+(?:you|u)\b|^(?:明天|今天|后天)?天气|订票|买票|帮我订", re.I)
+_PROFILE_GENRE = re.compile(r"^why\s+do\s+you\s+think\s+i\s+(?:like|love|enjoy|prefer)\s+(?P<x>.+)$|^你(?:为什么|为啥|怎么)(?:觉得|认为|知道)我(?:喜欢|爱看)(?P<zx>.+)$", re.I)
+_FILLER = re.compile(r"^(?:hypothetically|just\s+curious|out\s+of\s+curiosity|i'?m\s+curious|quick\s+question|question|just\s+so\s+you\s+know|fyi|btw|by\s+the\s+way)[,:\s]+", re.I)
 
 _OTHER_INTENT = re.compile(r"\b(?:why|how\s+come|reason|similar|resembl\w*|close\s+to|like\s+(?:the\s+)?[A-Z0-9\"'“]|about|missing|left\s+out)\b"
                            r"|为什么|为啥|为何|凭什么|原因|理由|像|类似|差不多|相似|关于|题材|讲", re.I)
@@ -261,14 +276,19 @@ def _first(patterns: list[re.Pattern[str]], text: str) -> re.Match[str] | None:
     return None
 
 
-def fast_route(message: str, session: Session, lex: Lexicon) -> Decision | None:
-    """A decision for an unambiguous message, or None to ask the language model."""
+def fast_route(message: str, session: Session, lex: Lexicon, titles: TitleFinder | None = None) -> Decision | None:
+    """A decision for an unambiguous message, or None to ask the language model. ``titles`` finds
+    catalogue titles in free wording (``title_intent``) once the fixed phrasings have had their turn."""
     text = " ".join(message.strip().strip(_END).split())
     text = re.sub(r"^(?:ok(?:ay)?|so|hmm+|well|hey|好的|那么|嗯)[,，\s]+", "", text, flags=re.I)
     if not text:
         return None
-    if _ANSWER.match(text) or looks_like_hijack(text):
+    text = _FILLER.sub("", text) or text
+    if _ANSWER.match(text) or looks_like_hijack(text) or _OUT_OF_SCOPE.search(text):
         return Decision("answer", {})
+    m = _PROFILE_GENRE.match(text)
+    if m and lex.genre(_item_text(m.group("x") or m.group("zx") or "")) is not None:
+        return Decision("my_profile", {})
     m = _first(EXPLAIN_POS, text)
     if m and parse_position(m.group("pos")) is not None:
         return Decision("explain", {"item": m.group("pos").strip()})
@@ -284,7 +304,12 @@ def fast_route(message: str, session: Session, lex: Lexicon) -> Decision | None:
     for pattern, direction in WHAT_IF:
         m = pattern.match(text)
         if m and _item_text(m.group("x")):
-            return Decision("what_if", {direction: [_item_text(m.group("x"))]})
+            x = _item_text(m.group("x"))
+            named = titles.find(x, session) if titles is not None else []
+            return Decision("what_if", {direction: [t.text for t in named] if len(named) >= 2 else [x]})
+    routed = title_route(text, session, titles) if titles is not None else None
+    if routed is not None:
+        return Decision(*routed)
     if PROFILE.search(text):
         return Decision("my_profile", {})
     m = _first(EXPLAIN_TITLE, text)

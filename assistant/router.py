@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from assistant.fast_routes import Decision, Lexicon, constraints_in, fast_route, looks_like_hijack
 from assistant.session import FEEDBACK_KINDS, Session
+from assistant.title_intent import finder_for
 from tools import PARAMS, TOOL_NAMES
 
 ROUTES = (*TOOL_NAMES, "answer")
@@ -88,9 +90,10 @@ def clean_args(tool: str, args: dict[str, Any], session: Session) -> dict[str, A
 class Router:
     """Decides one step. ``llm`` may be None (rules only; anything else gets a help answer)."""
 
-    def __init__(self, llm: Any | None, *, catalogue: str, genres: list[str]) -> None:
+    def __init__(self, llm: Any | None, *, catalogue: str, genres: list[str], titles: Sequence[str] = ()) -> None:
         self.llm = llm
         self.lexicon = Lexicon(genres)
+        self.titles = finder_for(tuple(titles))
         self.system = render_prompt("router.md", catalogue=catalogue, genres=", ".join(genres) or "(none)")
 
     def messages(self, session: Session, message: str) -> list[Any]:
@@ -99,7 +102,7 @@ class Router:
         return [SystemMessage(self.system), HumanMessage(context_block(session, message))]
 
     def fast(self, session: Session, message: str) -> Decision | None:
-        return fast_route(message, session, self.lexicon)
+        return fast_route(message, session, self.lexicon, self.titles)
 
     def ask_model(self, session: Session, message: str) -> Decision:
         """The language model's decision; raises LanguageModelError if it is down, slow or garbled."""

@@ -73,11 +73,11 @@ class Session:
         return f"user:{self.user}" if self.user is not None else f"session:{self.id}"
 
     def shown_at(self, position: int) -> Shown:
-        """1-based position in the last list shown; -1 is the last one."""
+        """1-based position in the last list shown; -1 is the last one, -2 the one before it."""
         if not self.shown:
             raise InputError("nothing has been recommended yet in this conversation.", "ask for recommendations first, or name the item.")
-        if position == -1:
-            return self.shown[-1]
+        if -len(self.shown) <= position <= -1:
+            return self.shown[position]
         if not 1 <= position <= len(self.shown):
             raise InputError(f"there is no item #{position}: the last list had {len(self.shown)}.",
                              f"pick a position from 1 to {len(self.shown)}, or name the item.")

@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "tests" / "data" / "tool_choice.json"
-# written without seeing the rules, the prompts or the other sets: sets "blind" and "blind2"
-BLIND = {"blind": ROOT / "tests" / "data" / "tool_choice_blind.json", "blind2": ROOT / "tests" / "data" / "tool_choice_blind2.json"}
+# written without seeing the rules, the prompts or the other sets: sets "blind", "blind2", "blind3"
+BLIND = {name: ROOT / "tests" / "data" / f"tool_choice_{name}.json" for name in ("blind", "blind2", "blind3")}
 USER = "1"
 
 

@@ -20,15 +20,20 @@ _EN_POSITION = re.compile(
     r"|#\s*(?P<hash>\d+)|(?:no\.?|number|item|pick)\s*#?\s*(?P<num>\d+)|(?P<nth>\d+)(?:st|nd|rd|th)"
     r"|number\s+(?P<numword>one|two|three|four|five|six|seven|eight|nine|ten))"
     r"(?:\s+(?:one|item|movie|film|pick|recommendation))?$", re.I)
-_ZH_POSITION = re.compile(r"^(?:第\s*(?P<n>\d+|[一二两三四五六七八九十])\s*(?:个|部|条|项|本)?|最后(?:一个|一部|那个|那部)?)$")
+_ZH_POSITION = re.compile(r"^(?:(?P<back>倒数)?第\s*(?P<n>\d+|[一二两三四五六七八九十])\s*(?:个|部|条|项|本)?|最后(?:一个|一部|那个|那部)?)$")
+_EN_FROM_END = re.compile(r"^(?:the\s+)?(?:(?P<word>second|third|fourth)\s+(?:to|from)\s+(?:the\s+)?last|penultimate)"
+                          r"(?:\s+(?:one|item|movie|film|pick|recommendation))?$", re.I)
 _YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
 _ARTICLE_TAIL = re.compile(r"^(.*),\s*(the|a|an|les|la|le|il|das|der|die|el)$", re.I)
 _QUOTES = "\"'“”‘’「」『』《》<> "
 
 
 def parse_position(ref: str) -> int | None:
-    """1-based position (-1 = last) if ``ref`` names a place in the last list, else None."""
+    """1-based position (-1 = last, -2 = second to last) if ``ref`` names a place in the last list, else None."""
     text = ref.strip().strip(_QUOTES).rstrip("?？.。!！")
+    m = _EN_FROM_END.match(text)
+    if m:
+        return -ORDINALS[m.group("word").lower()] if m.group("word") else -2
     m = _EN_POSITION.match(text)
     if m:
         if m.group("word"):
@@ -39,7 +44,10 @@ def parse_position(ref: str) -> int | None:
     m = _ZH_POSITION.match(text)
     if m:
         n = m.group("n")
-        return -1 if n is None else int(n) if n.isdigit() else ZH_DIGITS[n]
+        if n is None:
+            return -1
+        value = int(n) if n.isdigit() else ZH_DIGITS[n]
+        return -value if m.group("back") else value
     return None
 
 
