@@ -172,6 +172,7 @@ EXPLAIN_TITLE = [
 WHAT_IF = [
     (_re(r"^(?:what\s+if|suppose|imagine|pretend|say|and\s+if|if)\s+i\s*(?:had\s*n'?t|had\s+not|had\s+never|'d\s+never|'d\s+not|did\s*n'?t|did\s+not|never|have\s*n'?t|have\s+not)(?:\s+ever)?\s+"
          r"(?:seen|watched|rated|bought|chosen|saw|watch|see|rate|buy|liked|like|choose|picked)\s+(?P<x>.+?)(?:\s*[-–—,;:]\s+.*|\s+(?:would|will|what|how)\b.*)?$"), "remove"),
+    (_re(r"^(?:what\s+)?if\s+i\s+(?:took|take|left|leave)\s+(?P<x>.+?)\s+out\s+of\s+my\s+(?:history|ratings|list).*$"), "remove"),
     (_re(r"^(?:what\s+)?if\s+i\s+(?:remove|removed|drop|dropped|delete|deleted|take\s+out|took\s+out|erase|erased)\s+(?P<x>.+?)\s+from\s+(?:my|what|the\s+list).*$"), "remove"),
     (_re(r"^.*?\bif\s+i\s+(?:had\s*n'?t|had\s+not|did\s*n'?t|did\s+not|never|have\s*n'?t|have\s+not)(?:\s+ever)?\s+"
          r"(?:seen|watched|rated|bought|chosen|saw|watch|see|rate|buy|picked)\s+(?P<x>.+)$"), "remove"),
@@ -276,6 +277,14 @@ def _first(patterns: list[re.Pattern[str]], text: str) -> re.Match[str] | None:
     return None
 
 
+def _several(x: str, session: Session, titles: TitleFinder | None) -> list[str]:
+    """'Star Wars and Contact' -> both titles, when every part is a catalogue title; else the text as one item."""
+    parts = [p.strip() for p in re.split(r"\s+and\s+|\s*[,、，]\s*|和|与", x) if p.strip()]
+    if titles is not None and len(parts) >= 2 and all(title_key(p) in titles.keys for p in parts):
+        return parts
+    return [x]
+
+
 def fast_route(message: str, session: Session, lex: Lexicon, titles: TitleFinder | None = None) -> Decision | None:
     """A decision for an unambiguous message, or None to ask the language model. ``titles`` finds
     catalogue titles in free wording (``title_intent``) once the fixed phrasings have had their turn."""
@@ -305,8 +314,7 @@ def fast_route(message: str, session: Session, lex: Lexicon, titles: TitleFinder
         m = pattern.match(text)
         if m and _item_text(m.group("x")):
             x = _item_text(m.group("x"))
-            named = titles.find(x, session) if titles is not None else []
-            return Decision("what_if", {direction: [t.text for t in named] if len(named) >= 2 else [x]})
+            return Decision("what_if", {direction: _several(x, session, titles)})
     routed = title_route(text, session, titles) if titles is not None else None
     if routed is not None:
         return Decision(*routed)

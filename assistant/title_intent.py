@@ -28,7 +28,7 @@ _PLAIN_WORDS = {"why", "what", "how", "where", "when", "who", "just", "please", 
                 "war", "crash", "wings", "friends", "nothing", "kids", "family", "drama", "horror", "comedy", "action"}
 
 WHY = re.compile(r"\bwhy\b|\bwhy'?d\b|\bhow\s+come\b|\bhow\s+(?:did|do|does|would)\s+(?:you|u)\s+(?:come\s+up|end\s+up|get|pick|choose|decide|land)"
-                 r"|\bhow\s+(?:was|is)\s+.{1,60}\s+(?:picked|chosen|selected)\b|\bwhat\s+made\s+(?:you|u)\b|\bmade\s+(?:you|u)\s+think\b|\bhow\s+(?:you|u)\s+(?:came|come)\s+up\b|\breason(?:s|ing)?\b|\bexplain\b|\bjustify\b"
+                 r"|\bhow\s+(?:was|is)\s+.{1,60}\s+(?:picked|chosen|selected)\b|\bwhat\s+made\s+(?:you|u)\b|\bmade\s+(?:you|u)\s+think\b|\bmakes?\s+(?:you|u)\s+think\b|\bled\s+(?:you|u)\s+to\b|怎么会觉得|凭什么觉得|有什么关系|\bhow\s+(?:you|u)\s+(?:came|come)\s+up\b|\breason(?:s|ing)?\b|\bexplain\b|\bjustify\b"
                  r"|\bwhat'?s\s+(?:behind|the\s+logic)|\bwhat\s+does\s+.{1,60}\s+have\s+to\s+do\s+with\s+me\b|\bwhat\s+about\s+me\b.{0,30}\b(?:suggests?|says?)\b"
                  r"|为什么|为啥|为何|凭什么|理由|原因|怎么(?:选|推荐|推|挑|来的|出来|回事)|跟我有什么关系|和我有什么关系|依据|根据什么|解释", re.I)
 _NOT_DONE = r"(?:you|u|it|they|make|show|get|appear|include|recommend|suggest|pick|choose|list)\b"
@@ -46,6 +46,7 @@ DISLIKED = re.compile(r"\b(?:boring|hated|disliked|terrible|awful|meh|bad|dull|o
                       r"|无聊|难看|不喜欢|一般般|不好看|没意思|烂", re.I)
 NOT_INTERESTED = re.compile(r"\bnot\s+interested\b|\b(?:do\s*n'?t|never|stop)\s+(?:show|recommend|suggest)(?:ing)?\b|\bno\s+more\s+of\b"
                             r"|不感兴趣|没兴趣|别再推|不要再推|别再给我|不想再看到", re.I)
+QUESTION = re.compile(r"[?？]|吗|什么|怎么|\b(?:what|how|which|do\s+you|would\s+you|can\s+you)\b", re.I)
 _NOUN = r"\s+(?:one|item|movie|film|pick|recommendation|suggestion)"
 _EN_POSITION = re.compile(rf"\b(?:the\s+)?(?:(?:second|third|fourth)\s+(?:to|from)\s+(?:the\s+)?last|penultimate|first|second|third|fourth|fifth|last|top){_NOUN}\b"
                           rf"|\b(?:the\s+)?\d(?:st|nd|rd|th)(?:{_NOUN})?\b|#\s*\d\b|\bnumber\s+\d\b|\bthe\s+(?:first|second|third|fourth|fifth|last)(?=\s*[?？!.]*$)", re.I)
@@ -125,6 +126,8 @@ def title_route(text: str, session: Session, finder: TitleFinder) -> tuple[str, 
     if why and not missing:
         return "explain", {"item": ref}
     if why or SEARCH.search(text):
+        return None
+    if QUESTION.search(text):  # "你怎么会觉得我会喜欢X": a question about the item, not feedback on it
         return None
     for pattern, feedback in ((NOT_INTERESTED, "not_interested"), (DISLIKED, "disliked"), (LIKED, "liked")):
         if pattern.search(text):
