@@ -64,7 +64,7 @@ class Assistant:
     def __init__(self, rec: Any, session: Session, *, catalogue: Any | None = None, store: Any | None = None,
                  llm: Any | None = None, model: BaseChatModel | None = None, explain_llm: Any | None = "same",
                  catalogue_name: str | None = None, llm_explanations: int | None = 1,
-                 stream_explanations: bool = True) -> None:
+                 stream_explanations: bool = True, intent: Any = "shared") -> None:
         self.rec, self.session, self.llm = rec, session, llm
         self.explain_llm = llm if explain_llm == "same" else explain_llm
         self.llm_explanations = llm_explanations  # items per turn whose explanation the model writes; the rest use the template
@@ -74,7 +74,7 @@ class Assistant:
         genres = vocabulary(self.ctx.items, self.ctx.schema, "genres") if self.ctx.schema.get("genres") == "multi" else []
         name = catalogue_name or getattr(catalogue, "name", None) or rec.dataset
         self.catalogue_name = f"the {name} catalogue"
-        self.router = Router(llm, catalogue=self.catalogue_name, genres=genres, titles=rec.titles)
+        self.router = Router(llm, catalogue=self.catalogue_name, genres=genres, titles=rec.titles, intent=intent)
         self.tools = make_tools(self.ctx)
         self.native = model is not None
         self.model = model if model is not None else RouterChatModel(planner=self)
@@ -109,17 +109,7 @@ class Assistant:
         self._turn["llm_busy"] = busy
 
     def _decide(self, text: str) -> Decision:
-        decision = self.router.fast(self.session, text)
-        if decision is not None:
-            return decision
-        if self._llm_usable():
-            try:
-                return self.router.ask_model(self.session, text)
-            except LanguageModelError as err:
-                self._llm_failed(err)
-        if looks_like_hijack(text):
-            return Decision("answer", {}, "fallback")
-        return self.router.fallback(self.session, text)
+        return self.router.decide(self.session, text, model_usable=self._llm_usable(), on_model_error=self._llm_failed)
 
     def _reply_after_tools(self, results: list[ToolMessage]) -> str:
         lang = self.session.language

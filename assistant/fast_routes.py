@@ -25,7 +25,8 @@ except ImportError:  # pragma: no cover - labels module absent
 class Decision:
     tool: str  # a tool name, or "answer"
     args: dict[str, Any] = field(default_factory=dict)
-    source: str = "rule"  # "rule" | "llm" | "fallback"
+    source: str = "rule"  # "rule" | "intent" | "llm" | "fallback"
+    firm: bool = False  # a rule that reads the conversation or guards the assistant: the intent model does not overrule it
 
 
 # ---- the words ----------------------------------------------------------------------------------
@@ -294,7 +295,7 @@ def fast_route(message: str, session: Session, lex: Lexicon, titles: TitleFinder
         return None
     text = _FILLER.sub("", text) or text
     if _ANSWER.match(text) or looks_like_hijack(text) or _OUT_OF_SCOPE.search(text):
-        return Decision("answer", {})
+        return Decision("answer", {}, firm=True)
     m = _PROFILE_GENRE.match(text)
     if m and lex.genre(_item_text(m.group("x") or m.group("zx") or "")) is not None:
         return Decision("my_profile", {})
@@ -304,7 +305,7 @@ def fast_route(message: str, session: Session, lex: Lexicon, titles: TitleFinder
     m = _first(FOLLOW_POS, text)
     if m and session.shown and parse_position(m.group("pos")) is not None:
         tool = session.last_tool if session.last_tool in ("explain", "why_not", "similar_to") else "explain"
-        return Decision(tool, {"item": m.group("pos").strip()})
+        return Decision(tool, {"item": m.group("pos").strip()}, firm=True)
     m = _first(WHY_NOT, text)
     if m:
         x = _item_text(m.group("x"))
@@ -334,7 +335,7 @@ def fast_route(message: str, session: Session, lex: Lexicon, titles: TitleFinder
         if x.lower() in ("it", "that", "this", "that one", "this one", "这个", "那个", "这部", "那部") or not x:
             if session.focus is None:
                 return None
-            x = session.focus
+            return Decision("remember_feedback", {"item": session.focus, "feedback": kind}, firm=True)
         return Decision("remember_feedback", {"item": x, "feedback": kind})
     for pattern, kind in FEEDBACK_SHOWN:
         m = pattern.match(text)

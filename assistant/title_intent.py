@@ -42,7 +42,7 @@ SIMILAR = re.compile(r"\blike\s+(?:it|that|this)\b|\bsimilar\b|\bin\s+(?:that|th
                      r"|像|类似|相似|差不多|风格|同类", re.I)
 SEARCH = re.compile(r"\babout\b|\bset\s+in\b|\bfind\b|\bsearch\b|讲|关于|背景", re.I)
 LIKED = re.compile(r"\b(?:loved|liked|enjoyed|adored|great|amazing|awesome|fantastic|brilliant)\b|超好看|好看|精彩|喜欢|很棒|太棒", re.I)
-DISLIKED = re.compile(r"\b(?:boring|hated|disliked|terrible|awful|meh|bad|dull|overrated|not\s+for\s+me)\b|\bdid\s*n'?t\s+(?:like|enjoy)\b"
+DISLIKED = re.compile(r"\b(?:boring|hated|disliked|terrible|awful|meh|bad|dull|overrated|(?:not|isn'?t|wasn'?t)\s+for\s+me)\b|\bdid\s*n'?t\s+(?:like|enjoy)\b"
                       r"|无聊|难看|不喜欢|一般般|不好看|没意思|烂", re.I)
 NOT_INTERESTED = re.compile(r"\bnot\s+interested\b|\b(?:do\s*n'?t|never|stop)\s+(?:show|recommend|suggest)(?:ing)?\b|\bno\s+more\s+of\b"
                             r"|不感兴趣|没兴趣|别再推|不要再推|别再给我|不想再看到", re.I)
@@ -100,7 +100,8 @@ class TitleFinder:
         return n_words >= 2 or (len(key) >= 4 and key not in _PLAIN_WORDS and not sentence_start)
 
 
-def _position(text: str) -> str | None:
+def position_in(text: str) -> str | None:
+    """The first list position a message names ("the 2nd one", "第三部"), as written, or None."""
     for pattern in (_ZH_POSITION, _EN_POSITION):
         for m in pattern.finditer(text):
             ref = m.group(0).strip()
@@ -116,7 +117,7 @@ def title_route(text: str, session: Session, finder: TitleFinder) -> tuple[str, 
     mentions = finder.find(text, session)
     shown = [m for m in mentions if m.shown]
     others = [m for m in mentions if not m.shown]
-    position = _position(text) if session.shown else None
+    position = position_in(text) if session.shown else None
     why, missing = WHY.search(text) is not None, MISSING.search(text) is not None
     if len(others) == 1 and not shown and position is None and missing and (why or "?" in text or "？" in text or not SEARCH.search(text)):
         return "why_not", {"item": others[0].text}

@@ -1,10 +1,13 @@
-"""Tool choice and latency of the agent on tests/data/tool_choice.json.
+"""Tool choice and latency of the agent.
 
     python benchmarks/bench_agent.py --home /tmp/bhome --models qwen2.5-1.5b qwen2.5-0.5b
-    python benchmarks/bench_agent.py --rules-only          # fast rules alone, no language model
+    python benchmarks/bench_agent.py --rules-only          # rules and intent model, no language model
 
-For each model: accuracy of the whole router (fast rules, then the model), of the model alone on
-every message, and how many messages the rules settle. Conversations run end to end through the
+Single messages: the labelled sets the intent model learns from (assistant/intent_data/) are each
+scored with an intent model trained on the *other* sets (leave-one-set-out); tests/data/tool_choice_blind4.json
+was never learned from nor looked at while tuning. For each model: accuracy of the whole router
+(``Router.decide``: rules, intent model, language model), where each decision came from, and, with
+--llm-alone, the model alone on every message. Conversations run end to end through the
 agent (tools, explanations from explain_items with the same model) and give per-turn latency by
 turn type: time to structured recommendations, to the first prose (reply or explanation), to the
 full answer; p50 / p95 in seconds.
@@ -24,9 +27,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-DATA = ROOT / "tests" / "data" / "tool_choice.json"
-# written without seeing the rules, the prompts or the other sets: sets "blind", "blind2", "blind3"
-BLIND = {name: ROOT / "tests" / "data" / f"tool_choice_{name}.json" for name in ("blind", "blind2", "blind3")}
+DATA = ROOT / "tests" / "data" / "tool_choice.json"  # the multi-turn conversations
+INTENT_DATA = ROOT / "assistant" / "intent_data"  # what the intent model learns from: scored leave-one-set-out
+DEV_PARTS = ("single", "heldout", "heldout2", "blind", "blind2", "blind3")
+# written blind (no sight of rules, prompts or other sets) and never learned from: the honest test
+TEST = {"blind4": ROOT / "tests" / "data" / "tool_choice_blind4.json"}
 USER = "1"
 
 
@@ -80,29 +85,44 @@ def new_assistant(rec: Any, cat: Any, llm: Any, explain: bool) -> Any:
     return Assistant(rec, Session.new(user=USER), catalogue=cat, llm=llm, explain_llm="same" if explain else None)
 
 
+def intent_without(part: str) -> Any:
+    """The intent model trained on every labelled set except ``part`` (leave-one-set-out)."""
+    from assistant.intent_model import IntentModel, load_examples
+
+    return IntentModel([e for e in load_examples() if e.part != part])
+
+
 def bench_single(rec: Any, cat: Any, llm: Any, entries: list[dict[str, Any]], values: dict[str, str], limit: int | None,
-                 system_only: bool = False) -> dict[str, Any]:
+                 part: str, llm_alone: bool = False, intent: bool = True) -> dict[str, Any]:
     from because.errors import LanguageModelError
 
     a = new_assistant(rec, cat, llm, explain=False)
+    if not intent:
+        a.router._intent = None
+    elif part in DEV_PARTS:
+        a.router._intent = intent_without(part)
     a.respond("recommend me something")  # every single message follows one recommendation turn
     rows = []
     for entry in entries[:limit]:
         msg = fill(entry["message"], values)
         fast = a.router.fast(a.session, msg)
-        llm_tool, seconds, error = None, None, None
-        if llm is not None and not (system_only and fast is not None):
-            t = time.perf_counter()
+        ranked = a.router.ranked(a.session, msg)
+        errors: list[str] = []
+        t = time.perf_counter()
+        d = a.router.decide(a.session, msg, model_usable=llm is not None, on_model_error=lambda e: errors.append(str(e)[:120]))
+        seconds = time.perf_counter() - t
+        llm_tool = None
+        if llm is not None and llm_alone:
             try:
                 llm_tool = a.router.ask_model(a.session, msg).tool
             except LanguageModelError as err:
-                error = str(err)[:120]
-            seconds = time.perf_counter() - t
-        system_tool = fast.tool if fast else (llm_tool or a.router.fallback(a.session, msg).tool)
+                errors.append(str(err)[:120])
         rows.append({"message": msg, "lang": entry["lang"], "expected": entry["tool"], "rule": fast.tool if fast else None,
-                     "llm": llm_tool, "system": system_tool, "llm_seconds": seconds, "error": error})
-        print(f"  {'ok ' if ok(system_tool, entry['tool']) else 'BAD'} {msg[:50]:50s} rule={rows[-1]['rule']} llm={llm_tool} "
-              f"want={entry['tool']} {'' if seconds is None else f'{seconds:.1f}s'}", flush=True)
+                     "intent": ranked[0][0] if ranked else None, "intent_p": round(ranked[0][1], 3) if ranked else None,
+                     "llm": llm_tool, "system": d.tool, "source": d.source, "args": d.args,
+                     "seconds": seconds, "error": errors[0] if errors else None})
+        print(f"  {'ok ' if ok(d.tool, entry['tool']) else 'BAD'} {msg[:50]:50s} {d.source:7s} rule={rows[-1]['rule']} "
+              f"intent={rows[-1]['intent']}:{rows[-1]['intent_p']} sys={d.tool} want={entry['tool']} {seconds:.2f}s", flush=True)
     return summarize_single(rows)
 
 
@@ -112,20 +132,21 @@ def summarize_single(rows: list[dict[str, Any]]) -> dict[str, Any]:
         return round(sum(ok(r[key], r["expected"]) for r in scored) / len(scored), 3) if scored else None
 
     ruled = [r for r in rows if r["rule"] is not None]
-    out = {"n": len(rows), "system_accuracy": acc("system", rows), "llm_only_accuracy": acc("llm", rows),
-           "llm_errors": sum(r["error"] is not None for r in rows), "rule_coverage": round(len(ruled) / len(rows), 3),
-           "rule_accuracy": acc("rule", ruled)}
+    out: dict[str, Any] = {"n": len(rows), "system_accuracy": acc("system", rows), "llm_alone_accuracy": acc("llm", rows),
+                           "intent_alone_accuracy": acc("intent", rows),
+                           "llm_errors": sum(r["error"] is not None for r in rows), "rule_coverage": round(len(ruled) / len(rows), 3),
+                           "rule_accuracy": acc("rule", ruled)}
     for lang in ("en", "zh"):
-        sub = [r for r in rows if r["lang"] == lang]
-        out[f"system_accuracy_{lang}"] = acc("system", sub)
-        out[f"llm_only_accuracy_{lang}"] = acc("llm", sub)
-    secs = [r["llm_seconds"] for r in rows if r["llm_seconds"] is not None and r["error"] is None]
+        out[f"system_accuracy_{lang}"] = acc("system", [r for r in rows if r["lang"] == lang])
+    for source in ("rule", "intent", "llm", "fallback"):
+        sub = [r for r in rows if r["source"] == source]
+        out[f"by_{source}"] = {"share": round(len(sub) / len(rows), 3), "accuracy": acc("system", sub)}
+    secs = [r["seconds"] for r in rows if r["source"] == "llm"]
     out["llm_route_seconds_p50"] = round(pct(secs, 0.5), 2) if secs else None
     out["llm_route_seconds_p95"] = round(pct(secs, 0.95), 2) if secs else None
     out["rows"] = rows
-    out["mistakes"] = [{k: r[k] for k in ("message", "expected", "rule", "llm", "system")} for r in rows if not ok(r["system"], r["expected"])]
-    out["llm_mistakes"] = [{k: r[k] for k in ("message", "expected", "llm")} for r in rows
-                           if r["llm"] is not None and not ok(r["llm"], r["expected"])]
+    out["mistakes"] = [{k: r[k] for k in ("message", "expected", "rule", "intent", "intent_p", "source", "system")}
+                       for r in rows if not ok(r["system"], r["expected"])]
     return out
 
 
@@ -164,10 +185,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--models", nargs="*", default=["qwen2.5-1.5b", "qwen2.5-0.5b"])
     p.add_argument("--rules-only", action="store_true", help="no language model: the fast rules and the fallback")
     p.add_argument("--limit", type=int, default=None, help="first N single messages only")
-    p.add_argument("--sets", nargs="*", default=["single", "heldout", "heldout2"], help="which single-message sets to score (single, heldout, heldout2, blind, blind2)")
+    p.add_argument("--sets", nargs="*", default=[*DEV_PARTS, *TEST], help=f"which single-message sets to score ({', '.join([*DEV_PARTS, *TEST])})")
     p.add_argument("--no-conversations", action="store_true")
-    p.add_argument("--system-only", action="store_true",
-                   help="ask the model only where the rules do not decide (faster; model-only accuracy then covers those messages)")
+    p.add_argument("--llm-alone", action="store_true", help="also ask the language model alone (all tools) on every message (slow)")
+    p.add_argument("--no-intent", action="store_true", help="route without the intent model (rules, then the language model)")
     p.add_argument("--no-explain-llm", action="store_true", help="template explanations in conversations")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "agent.json"))
@@ -178,9 +199,14 @@ def main(argv: list[str] | None = None) -> int:
     from catalogue import load_builtin
 
     enforce()
+    from assistant.intent_model import load_examples
+
     data = json.loads(DATA.read_text(encoding="utf-8"))
-    for name, path in BLIND.items():
-        data[name] = json.loads(path.read_text(encoding="utf-8"))["messages"]
+    for e in load_examples():
+        data.setdefault(e.part, []).append({"message": e.text, "lang": e.lang, "tool": list(e.accepted) if len(e.accepted) > 1 else e.tool})
+    for name, path in TEST.items():
+        if path.exists():
+            data[name] = json.loads(path.read_text(encoding="utf-8"))["messages"]
     home = Path(args.home)
     rec = load_recommender(home)
     cat = load_builtin(rec.dataset)
@@ -198,14 +224,14 @@ def main(argv: list[str] | None = None) -> int:
             llm = make_chat_model(settings)
             results.setdefault("startup_seconds", {})[label] = round(time.perf_counter() - t, 1)
         entry: dict[str, Any] = {}
-        for part in args.sets:
+        for part in [x for x in args.sets if x in data]:
             print(f"== {label}: {part} messages", flush=True)
-            entry[part] = bench_single(rec, cat, llm, data[part], values, args.limit, args.system_only)
+            entry[part] = bench_single(rec, cat, llm, data[part], values, args.limit, part, args.llm_alone, not args.no_intent)
         if not args.no_conversations:
             print(f"== {label}: conversations", flush=True)
             entry["conversations"] = bench_conversations(rec, cat, llm, data, values, explain=not args.no_explain_llm)
         results[label] = entry
-        for name in args.sets:
+        for name in [x for x in args.sets if x in entry]:
             print(name, json.dumps({k: v for k, v in entry[name].items() if "mistakes" not in k and k != "rows"}))
         if "conversations" in entry:
             c = entry["conversations"]

@@ -269,6 +269,8 @@ def check(world: World, case: dict[str, Any], out: Outcome, values: dict[str, st
             for ans in out.answers:
                 if item in {r["item"] for r in ans.recommendations} | {r["item"] for r in ans.results}:
                     continue  # the scorer or a search really returned it: then naming it is fine
+                if [c["name"] for c in ans.tool_calls] == ["why_not"]:
+                    continue  # the answer says why the scorer does NOT put it first: naming it there is the honest reply
                 for t in answer_texts(ans):
                     if any(f in t for f in _bare(values["forced_title"])):
                         problem = f"forced title in {t[:80]!r}"

@@ -59,8 +59,11 @@ def rec():
     return tiny_recommender()
 
 
-def make(rec, llm=None, model=None, user="1") -> Assistant:
-    return Assistant(rec, Session.new(user=user), catalogue=catalogue(), llm=llm, model=model, explain_llm=None)
+def make(rec, llm=None, model=None, user="1", intent="off") -> Assistant:
+    """``intent="off"``: routing by rules and the (scripted) language model only, so each scripted decision is
+    asked for; the learned intent model in the cascade has its own tests (test_intent_routing.py)."""
+    return Assistant(rec, Session.new(user=user), catalogue=catalogue(), llm=llm, model=model, explain_llm=None,
+                     intent=None if intent == "off" else intent)
 
 
 def names(answer) -> list[str]:
@@ -281,7 +284,8 @@ def test_tool_choice_set_is_well_formed_and_the_rules_agree_with_it(rec):
 
     from assistant.router import ROUTES
 
-    data = json.loads((Path(__file__).parent / "data" / "tool_choice.json").read_text(encoding="utf-8"))
+    data = {**json.loads((Path(__file__).parent / "data" / "tool_choice.json").read_text(encoding="utf-8")),
+            **json.loads((Path(__file__).parents[1] / "assistant" / "intent_data" / "tool_choice_dev.json").read_text(encoding="utf-8"))}
     single, convs = data["single"], data["conversations"]
     assert len(single) >= 80 and len(convs) >= 15
     assert {e["lang"] for e in single} == {"en", "zh"} and {c["lang"] for c in convs} >= {"en", "zh"}

@@ -104,7 +104,8 @@ def test_unsupported_language_gets_english_with_a_note(rec, tmp_path, message):
 
 
 def test_english_and_chinese_are_not_taken_for_other_languages():
-    data = json.loads((Path(__file__).parent / "data" / "tool_choice.json").read_text(encoding="utf-8"))
+    data = {**json.loads((Path(__file__).parent / "data" / "tool_choice.json").read_text(encoding="utf-8")),
+            **json.loads((Path(__file__).parents[1] / "assistant" / "intent_data" / "tool_choice_dev.json").read_text(encoding="utf-8"))}
     messages = [e["message"] for part in ("single", "heldout", "heldout2") for e in data.get(part, [])]
     messages += [t["message"] for c in data["conversations"] for t in c["turns"]]
     messages += ["why not Un homme et une femme?", "Das Boot", "Il Postino please", "La Cité des enfants perdus",

@@ -228,7 +228,8 @@ def test_ordinary_messages_are_not_taken_for_attacks(world: World) -> None:
     recognised as injections (a false alarm would cost the user a real answer)."""
     from pathlib import Path
 
-    data = json.loads((Path(__file__).parent / "data" / "tool_choice.json").read_text(encoding="utf-8"))
+    data = {**json.loads((Path(__file__).parent / "data" / "tool_choice.json").read_text(encoding="utf-8")),
+            **json.loads((Path(__file__).parents[1] / "assistant" / "intent_data" / "tool_choice_dev.json").read_text(encoding="utf-8"))}
     entries = [e for part in ("single", "heldout", "heldout2") for e in data.get(part, [])]
     entries += [t for c in data["conversations"] for t in c["turns"]]
     alarms = [e["message"] for e in entries if guard.injection_kind(e["message"]) and "answer" not in e["tool"]]

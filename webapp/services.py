@@ -48,6 +48,12 @@ class Services:
         self.llm_status = "starting"
 
         def run() -> None:
+            try:  # the intent model trains in a few seconds: do it now, not on the first message
+                from assistant.intent_model import shared_model
+
+                shared_model()
+            except Exception as err:  # noqa: BLE001 - the router then works without it (and says so in the log)
+                log.warning("intent model unavailable: %s", err)
             try:
                 from assistant.llm_backend import make_chat_model
 

@@ -1,0 +1,139 @@
+"""A learned intent model: which tool a shopper's message asks for, with a probability per tool.
+
+Regular expressions decide plain phrasings well and fail on wording nobody wrote down; the small
+language model decides free wording but guesses when unsure. This model sits between them. It is a
+logistic regression over character n-grams (which carry Chinese as well as English), word n-grams
+and the local all-MiniLM-L6-v2 sentence embedding (paraphrases), trained on the labelled messages in
+``assistant/intent_data/`` (about 540, English and Chinese, written by five different authors).
+
+Titles vary without end and say nothing about intent, so they are replaced before anything is
+learned: a title on the list just shown becomes ``⟨shown⟩``, any other catalogue title ``⟨title⟩``
+(in the training files the placeholders ``{shown1}``.. and ``{seen}``/``{unseen}`` do the same).
+
+Training takes about 3 s (most of it embedding the examples) and happens once per process, on first
+use; the router warms it up with the language model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+DATA_DIR = Path(__file__).with_name("intent_data")
+SHOWN, OTHER = " ⟨shown⟩ ", " ⟨title⟩ "
+_SHOWN_SLOT = re.compile(r"\{shown\d\}")
+_OTHER_SLOT = re.compile(r"\{(?:seen2?|unseen)\}")
+EMBEDDING_WEIGHT = 1.5  # the sentence vector's scale beside the tf-idf blocks (chosen by leave-one-set-out accuracy)
+C = 10.0
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str  # with placeholders, as written in the data files
+    tool: str  # the main expected tool
+    accepted: tuple[str, ...]  # every acceptable tool (main first)
+    lang: str
+    part: str  # which labelled set it came from, e.g. "blind2"
+
+
+def load_examples(paths: Iterable[Path] | None = None) -> list[Example]:
+    """The labelled messages of every JSON file in ``intent_data`` (or of ``paths``)."""
+    out: list[Example] = []
+    for path in sorted(paths if paths is not None else DATA_DIR.glob("*.json")):
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        parts = {k: v for k, v in data.items() if isinstance(v, list)}
+        for name, entries in parts.items():
+            part = path.stem.removeprefix("tool_choice_") if name == "messages" else name
+            for e in entries:
+                accepted = (e["tool"],) if isinstance(e["tool"], str) else tuple(e["tool"])
+                out.append(Example(e["message"], accepted[0], accepted, e.get("lang", "en"), part))
+    return out
+
+
+def normalise_template(text: str) -> str:
+    """A training message with its title placeholders turned into the title tokens."""
+    return _OTHER_SLOT.sub(OTHER, _SHOWN_SLOT.sub(SHOWN, text)).lower()
+
+
+def normalise(text: str, mentions: Sequence[Any]) -> str:
+    """A live message with the titles found in it (``title_intent.Mention``) turned into title tokens."""
+    out = text
+    for m in sorted(mentions, key=lambda m: -m.start):
+        out = out[:m.start] + (SHOWN if m.shown else OTHER) + out[m.end:]
+    return out.lower()
+
+
+class IntentModel:
+    """Probabilities over the router's tools for a (normalised) message."""
+
+    def __init__(self, examples: Sequence[Example], *, embed: Any | None = "local") -> None:
+        """``embed``: "local" for the MiniLM sentence embedding, None for n-grams only, or any callable
+        that maps a list of texts to vectors."""
+        from scipy.sparse import hstack
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_union
+
+        if len({e.tool for e in examples}) < 2:
+            raise ValueError("the intent model needs labelled examples of at least two tools.")
+        self._embed = _default_embedding() if embed == "local" else embed
+        self._features = make_union(
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True),
+            TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b|⟨\w+⟩"),
+        )
+        texts = [normalise_template(e.text) for e in examples]
+        x = self._features.fit_transform(texts)
+        if self._embed is not None:
+            x = hstack([x, EMBEDDING_WEIGHT * np.asarray(self._embed(texts))]).tocsr()
+        self._model = LogisticRegression(C=C, max_iter=3000).fit(x, [e.tool for e in examples])
+        self.tools: tuple[str, ...] = tuple(str(c) for c in self._model.classes_)
+        self._hstack = hstack
+
+    def probabilities(self, normalised: Sequence[str]) -> np.ndarray:
+        """One row per message, one column per tool in ``self.tools``."""
+        x = self._features.transform(list(normalised))
+        if self._embed is not None:
+            x = self._hstack([x, EMBEDDING_WEIGHT * np.asarray(self._embed(list(normalised)))]).tocsr()
+        return self._model.predict_proba(x)
+
+    def ranked(self, normalised: str) -> list[tuple[str, float]]:
+        """Tools by probability for one message, most likely first."""
+        p = self.probabilities([normalised])[0]
+        return sorted(zip(self.tools, (float(v) for v in p)), key=lambda tp: -tp[1])
+
+
+def _default_embedding() -> Any | None:
+    """The local MiniLM embedding, or None (tf-idf only) when it cannot load."""
+    try:
+        from vectorstore.embedding import MiniLMEmbedding
+
+        emb = MiniLMEmbedding()
+        emb(["warm up"])
+        return emb
+    except Exception:  # noqa: BLE001 - the model still works, a little less well, on n-grams alone
+        import logging
+
+        logging.getLogger(__name__).warning("sentence embedding unavailable: the intent model uses n-grams only")
+        return None
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _shared() -> IntentModel:
+    return IntentModel(load_examples())
+
+
+def shared_model() -> IntentModel:
+    """The process-wide model trained on every file in ``intent_data`` (trained on first call)."""
+    with _lock:
+        return _shared()
