@@ -84,6 +84,7 @@ _RELATIVE = [
 _NUMERIC = [
     (re.compile(r"(?:under|less than|shorter than|below|at most|max(?:imum)?|within)\s+(\d{2,3})\s*(?:min|mins|minutes)\b|(\d{2,3})\s*分钟(?:以内|以下|之内)", re.I), "runtime<{}"),
     (re.compile(r"(?:over|more than|longer than|at least)\s+(\d{2,3})\s*(?:min|mins|minutes)\b|(\d{2,3})\s*分钟(?:以上)", re.I), "runtime>{}"),
+    (re.compile(r"\b((?:19|20)\d\d)\s*年(?:上映|出品|拍|的(?=.{0,8}(?:电影|片)))|\b(?:released|made|from)\s+in\s+((?:19|20)\d\d)\b", re.I), "year={}"),
     (re.compile(r"(?:after|since|from|newer than)\s+((?:19|20)\d\d)\b|((?:19|20)\d\d)\s*年(?:以后|之后|后|以来)", re.I), "year>={}"),
     (re.compile(r"(?:before|older than|earlier than|until)\s+((?:19|20)\d\d)\b|((?:19|20)\d\d)\s*年(?:以前|之前|前)", re.I), "year<{}"),
 ]
@@ -91,11 +92,28 @@ _FRESH = re.compile(r"^(?:(?:show|give)\s+me\s+|let'?s\s+see\s+)?(?:some\s+)?(?:
                     r"|换一批|换一些|换几部|再来几|还有别的|其他的|别的推荐|新的一批", re.I)
 _DECADE = re.compile(r"\b(?:the\s+)?(?:(19|20)?([0-9])0)'?s\b|(?:(19|20)?([0-9])0)\s*年代")
 _CLEAR = re.compile(r"\bany (?:length|genre|year)\b|\bclear (?:the |all )?(?:constraints|filters)\b|\breset\b|\bstart over\b|\bno (?:constraints|filters)\b|不限|清除条件|重新开始|取消条件", re.I)
-_K = re.compile(r"\b(?:top\s+)?(\d{1,2})\s+(?:more\s+)?(?:movies?|films?|items?|recommendations|suggestions|picks|ones|things|titles)\b|\b(?:give|show|recommend|suggest|pick)(?:\s+me)?\s+(\d{1,2})\b|(\d{1,2}|[一二两三四五六七八九十])\s*[部个条本]", re.I)
+_K = re.compile(r"\b(?:top\s+)?(\d{1,2})\s+(?:more\s+)?(?:movies?|films?|items?|recommendations|suggestions|picks|ones|things|titles)\b|\b(?:give|show|recommend|suggest|pick)(?:\s+me)?\s+(\d{1,2})\b|(\d{1,2}|[一二两三四五六七八九十])\s*[部个条本](?!\s*(?:半\s*)?(?:小时|钟头|月|星期|人|朋友))", re.I)
 _ZH_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _RECOMMEND = re.compile(
     r"\b(?:recommend|recommendations?|suggest|suggestions?|what should i (?:watch|see|buy|get)|what to watch|give me|show me|something|anything|more|others|another|different ones|ideas|options|picks)\b"
     r"|推荐|有什么好看|看什么|换一批|再来|几部|来点|来些|给我|还有别的", re.I)
+
+
+_HOURS = re.compile(r"(?:under|less\s+than|shorter\s+than|below|at\s+most|no\s+more\s+than|within)\s+(an?|one|two|three|\d(?:\.5)?)\s*(?:hours?|hrs?|h)\b"
+                    r"|([一二两三]|\d)\s*个?\s*(半)?\s*(?:小时|钟头)(?:以内|以下|之内|内)", re.I)
+_HOUR_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "一": 1, "二": 2, "两": 2, "三": 3}
+_ABSOLUTE = re.compile(r"^(?:genres=|year(?:>=|<=|<|>|=)|runtime(?:<|>|<=|>=))")
+_SEARCH_VERB = re.compile(r"^(?:find|search|look(?:ing)?\s+(?:for|up)|list|are\s+there|is\s+there|do\s+you\s+(?:have|carry|stock)|have\s+you\s+got|got\s+any|which|what)\b"
+                          r"|\bin\s+(?:the|your)\s+(?:catalogue|catalog|shop|store|collection)\b|^(?:有没有|帮我找|帮我搜|找找|找一|搜)|有哪些|哪些|有什么片", re.I)
+_PERSONAL = re.compile(r"\b(?:recommend\w*|suggest\w*|recs?|picks?|should\s+i|for\s+(?:me|us|tonight)|tonight|my\s+taste)\b|推荐|推几|适合我|我的口味|今晚", re.I)
+_QUERY_FILLER = re.compile(r"^(?:(?:can|could|would)\s+(?:you|u)\s+|please\s+|pls\s+|i(?:'m|\s+am)\s+looking\s+for\s+|looking\s+for\s+|i\s+want\s+|find\s+(?:me\s+)?|search\s+(?:for\s+)?"
+                           r"|show\s+me\s+|list\s+(?:some\s+|me\s+)?|are\s+there\s+(?:any\s+)?|is\s+there\s+(?:a|an|any)\s+|do\s+you\s+have\s+(?:any\s+)?|any(?:thing|one)?\s+|something\s+)+"
+                           r"|^(?:有没有|有没|帮我找找?|帮我搜一?下?|找一?下|找找|搜一?下|我想找|我想看)+", re.I)
+
+
+def search_query(text: str) -> str:
+    """The words of a search request without the asking ('are there any', '帮我找找')."""
+    return (_QUERY_FILLER.sub("", text.strip().rstrip("?？!！.。")).strip() or text.strip())[:200]
 
 
 def constraints_in(text: str, lex: Lexicon) -> tuple[list[str], int | None]:
@@ -111,6 +129,10 @@ def constraints_in(text: str, lex: Lexicon) -> tuple[list[str], int | None]:
     for pattern, fmt in _NUMERIC:
         for m in pattern.finditer(text):
             found.append(fmt.format(next(g for g in m.groups() if g)))
+    for m in _HOURS.finditer(text):
+        raw = m.group(1) or m.group(2)
+        hours = float(raw) if raw[0].isdigit() else _HOUR_WORDS[raw.lower()]
+        found.append(f"runtime<{int(60 * (hours + (0.5 if m.group(3) else 0)))}")
     decade = _DECADE.search(text)
     if decade:
         century, digit = (decade.group(1) or decade.group(3)), (decade.group(2) or decade.group(4))
@@ -189,7 +211,8 @@ WHAT_IF = [
     (_re(r"^(?:what\s+if|if|suppose)\s+(?:you\s+)?(?:ignored|ignore|removed|remove|left\s+out|dropped|took\s+out)\s+(?P<x>.+?)"
          r"(?:\s+(?:in|from)\s+my\s+(?:history|list|ratings))?(?:,.*)?$"), "remove"),
 ]
-PROFILE = _re(r"what\s+do\s+you\s+know\s+(?:about|of)\s+me|what\s+you\s+know\s+about\s+me|my\s+profile|what\s+have\s+i\s+(?:watched|rated|seen|liked)"
+_RECOMMEND_ASK = re.compile(r"\b(?:recommend|suggest)\s+(?:me\s+)?(?:some|a\s+few|more|\d+|a\s+couple)\b|\bbased\s+on\s+my\s+(?:tastes?|history|ratings)\b.{0,30}\b(?:recommend|suggest|give|show)|(?:再|给我)?推荐(?:几|一些|点|[一二两三四五六七八九十\d])|推几部|来几部", re.I)
+PROFILE = _re(r"what\s+do\s+you\s+know\s+(?:about|of)\s+me|(?:which|what)\s+(?:movies?|films?|titles?)\s+(?:have\s+i|did\s+i)\s+(?:rated?|watched|seen)|have\s+i\s+rated\s+so\s+far|我(?:之前|以前)?(?:都)?(?:评|打分|评分|看)过(?:了)?哪些|我(?:都)?给哪些|what\s+you\s+know\s+about\s+me|my\s+profile|what\s+have\s+i\s+(?:watched|rated|seen|liked)"
               r"|\bmy\s+(?:tastes?|history|preferences)\b|what\s+do\s+i\s+(?:like|usually\s+like)|how\s+well\s+do\s+you\s+know\s+me|what\s+data\s+do\s+you\s+(?:have|use|keep)"
               r"|what\s+information\s+do\s+you\s+have|which\s+of\s+my\s+(?:ratings|data|history|items)|\bmy\s+(?:viewing|watch|rating)\s+history\b|what\s+(?:kind|sort|type)s?\s+of\s+(?:movies?|films?|things|items)\s+do\s+i\s+(?:like|enjoy|prefer)"
               r"|\bmy\s+data\b|what\s+(?:kind|sort)\s+of\s+viewer\s+am\s+i|what\s+(?:kind|sort|type)\s+of\s+(?:viewer|person|watcher|movie\s+fan|customer)\s+(?:do\s+you\s+think\s+)?(?:i\s+am|am\s+i)|我喜欢什么(?:类型|样的|电影)|你觉得我(?:喜欢|爱看)什么|你知道我喜欢什么|你(?:存|保存|记录)了我|我(?:的)?哪些(?:数据|信息)|我的(?:观影|看片)(?:偏好|口味|喜好|记录|历史)|你用了我的哪些数据|我的哪些数据|关于我的数据|你怎么知道我喜欢|你对我了解多少|你了解我什么|你知道我什么|你知道关于我的|我的(?:资料|档案|喜好|口味|偏好|历史|记录)|你对我知道多少|你都知道我|我的口味|你了解我吗|你有我的什么")
@@ -240,6 +263,8 @@ _ANSWER = re.compile(r"^(?:hi|hello|hey|good (?:morning|evening|afternoon)|thank
                      r"|who are you|who (?:made|built|created) you|what are you|what can you do|how do you work|how does (?:this|it) work|are you (?:a |an )?(?:robot|bot|human|ai|person)|help)\b(?:[\s,!.]+(?:that'?s|it'?s|this is|very|so)?\s*(?:helpful|great|nice|useful|good))?$"
                      r"|^(?:(?:ok|okay|thanks?|thank\s+you|cool|great|nice|perfect)[,!.\s]+)*(?:that'?s\s+all|that'?s\s+it|i'?m\s+done|nothing\s+else)(?:\s+for\s+(?:now|today))?$"
                      r"|^(?:nice|great|cool|perfect|awesome|ok|okay)[,!.\s]+(?:thanks?|thank\s+you)(?:\s+(?:so\s+much|a\s+lot))?$"
+                     r"|^(?:(?:lol|haha+|hah|heh|lmao|ok|okay|kk?|cool|nice|great|sure|alright|got\s+it|i\s+see|fair\s+enough|sounds\s+good|good\s+to\s+know|noted)[,!.\s]*){1,3}$"
+                     r"|^(?:好的?|好吧|行吧?|嗯+|哈哈+|知道了|明白了?|了解|收到|ok)(?:[，,。!！\s]*(?:好的?|好吧|行|嗯+|哈哈+|知道了|谢谢|ok))*$"
                      r"|^(?:你好|您好|嗨|哈喽|你是(?:机器人|真人|人|ai|AI)|你是什么模型|你用的什么模型|早上好|晚上好|下午好|谢谢|多谢|感谢|再见|你是谁|你能做什么|你会什么|帮助|这个怎么用|怎么用)", re.I)
 
 
@@ -251,7 +276,10 @@ def looks_like_hijack(message: str) -> bool:
 
 # not about the shop: weather, tickets, the model's make; the assistant says what it can do instead
 _OUT_OF_SCOPE = re.compile(r"\bweather\b(?!.*\b(?:movies?|films?)\b)|\b(?:book|buy|reserve|order)\b.{0,30}\btickets?\b|\bare\s+(?:you|u)\s+(?:chat\s*gpt|gpt|openai|claude)\b"
-                           r"|\bwhat\s+(?:model|llm)\s+are\s+you\b|\bwho\s+(?:built|made|created|trained)\s+(?:you|u)\b|^(?:明天|今天|后天)?天气|订票|买票|帮我订", re.I)
+                           r"|\bwhat\s+(?:model|llm)\s+are\s+you\b|\bwho\s+(?:built|made|created|trained)\s+(?:you|u)\b|^(?:明天|今天|后天)?天气|订票|买票|帮我订"
+                           r"|\b(?:write|draft|compose|code)\s+(?:me\s+)?(?:a|an|some|my)\s+(?:\w+\s+){0,2}(?:script|program|code|function|essay|poem|email|letter|story|homework|cover\s+letter)\b"
+                           r"|\b(?:solve|do)\s+my\s+(?:homework|math|maths)\b|\b(?:translate|summari[sz]e)\s+(?:this|the\s+following)\b"
+                           r"|(?:帮我|给我)?写(?:一篇|一首|一封|一段|个|段)?(?:关于.{0,12})?(?:作文|诗|代码|程序|文章|邮件|信|作业|脚本)|做(?:我的)?作业|翻译一下", re.I)
 _PROFILE_GENRE = re.compile(r"^why\s+do\s+you\s+think\s+i\s+(?:like|love|enjoy|prefer)\s+(?P<x>.+)$|^你(?:为什么|为啥|怎么)(?:觉得|认为|知道)我(?:喜欢|爱看)(?P<zx>.+)$", re.I)
 _FILLER = re.compile(r"^(?:hypothetically|just\s+curious|out\s+of\s+curiosity|i'?m\s+curious|quick\s+question|question|just\s+so\s+you\s+know|fyi|btw|by\s+the\s+way)[,:\s]+", re.I)
 
@@ -319,7 +347,7 @@ def fast_route(message: str, session: Session, lex: Lexicon, titles: TitleFinder
     routed = title_route(text, session, titles) if titles is not None else None
     if routed is not None:
         return Decision(*routed)
-    if PROFILE.search(text):
+    if PROFILE.search(text) and not _RECOMMEND_ASK.search(text):
         return Decision("my_profile", {})
     m = _first(EXPLAIN_TITLE, text)
     if m and _shown_match(_item_text(m.group("x")), session):
@@ -349,6 +377,11 @@ def fast_route(message: str, session: Session, lex: Lexicon, titles: TitleFinder
     m = _first(SEARCH, text)
     if m and _item_text(m.group("x")) and only_genres:
         return Decision("search_catalogue", {"query": _item_text(m.group("x"))})
+    # "are there any westerns under 100 minutes?", "1995年上映的动画片有哪些": a catalogue question with absolute
+    # filters (a year, a length) is a search; "anything shorter?", "recommend 90s films" stay recommendations
+    if (found and any(c.startswith(("year", "runtime")) for c in found) and all(_ABSOLUTE.match(c) for c in found)
+            and _SEARCH_VERB.search(text) and not _PERSONAL.search(text)):
+        return Decision("search_catalogue", {"query": search_query(text), "filters": found})
     # "a space adventure" may be a search: genre words alone do not make a recommendation request
     if _OTHER_INTENT.search(text) and not (found and not only_genres):
         return None  # "why ...", "like <title>", "about ...": not plainly a request for a list; the model decides

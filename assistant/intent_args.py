@@ -7,19 +7,11 @@ constraints stated, the search words. ``None`` means a required argument is not 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from assistant.fast_routes import Lexicon, constraints_in
+from assistant.fast_routes import Lexicon, constraints_in, search_query
 from assistant.session import Session
-from assistant.title_intent import DISLIKED, LIKED, NOT_INTERESTED, TitleFinder, position_in
-
-# "what if I hadn't seen X" removes X; "what if I had seen X" / "pretend I watched X" adds it
-_REMOVE = re.compile(r"\b(?:had\s*n'?t|have\s*n'?t|had\s+not|never|not|didn'?t|without|remove\w*|forget|drop\w*|delete\w*|take\w*\s+out|out\s+of|minus|ignore\w*|un-?see\w*)\b"
-                     r"|没|未|不算|去掉|删|排除|除去|拿掉|忽略|不看", re.I)
-_FILLER = re.compile(r"^(?:(?:can|could|would)\s+(?:you|u)\s+|please\s+|pls\s+|i(?:'m|\s+am)\s+looking\s+for\s+|i\s+want\s+|find\s+(?:me\s+)?|search\s+(?:for\s+)?"
-                     r"|show\s+me\s+|are\s+there\s+(?:any\s+)?|is\s+there\s+(?:a|an|any)\s+|do\s+you\s+have\s+(?:any\s+)?|any(?:thing|one)?\s+|something\s+)+"
-                     r"|^(?:有没有|有没|帮我找|帮我搜|找一?下|搜一?下|我想找|我想看)+", re.I)
+from assistant.title_intent import DISLIKED, HYPOTHETICAL_REMOVE, LIKED, NOT_INTERESTED, TitleFinder, position_in
 
 
 def item_ref(text: str, session: Session, finder: TitleFinder, *, shown_only: bool = False, other_only: bool = False) -> str | None:
@@ -51,8 +43,9 @@ def args_for(tool: str, text: str, session: Session, finder: TitleFinder, lex: L
         found, k = constraints_in(text, lex)
         return {**({"constraints": found} if found else {}), **({"k": k} if k else {})}
     if tool == "search_catalogue":
-        query = _FILLER.sub("", text.strip().rstrip("?？!！.。")).strip() or text.strip()
-        return {"query": query[:200]}
+        found, _ = constraints_in(text, lex)
+        filters = [c for c in found if c.startswith(("genres=", "year", "runtime")) and "!=" not in c]
+        return {"query": search_query(text), **({"filters": filters} if filters else {})}
     if tool in ("explain", "similar_to"):
         item = item_ref(text, session, finder) or (session.focus if tool == "explain" and session.focus else None)
         return {"item": item} if item else None
@@ -67,5 +60,5 @@ def args_for(tool: str, text: str, session: Session, finder: TitleFinder, lex: L
         titles = [m.text for m in finder.find(text, session)]
         if not titles:
             return None
-        return {"remove": titles} if _REMOVE.search(text) else {"add": titles}
+        return {"remove": titles} if HYPOTHETICAL_REMOVE.search(text) else {"add": titles}
     return None

@@ -73,9 +73,11 @@ class Session:
         return f"user:{self.user}" if self.user is not None else f"session:{self.id}"
 
     def shown_at(self, position: int) -> Shown:
-        """1-based position in the last list shown; -1 is the last one, -2 the one before it."""
+        """1-based position in the last list shown; -1 is the last one, -2 the one before it, 0 the middle one."""
         if not self.shown:
             raise InputError("nothing has been recommended yet in this conversation.", "ask for recommendations first, or name the item.")
+        if position == 0:
+            return self.shown[(len(self.shown) - 1) // 2]
         if -len(self.shown) <= position <= -1:
             return self.shown[position]
         if not 1 <= position <= len(self.shown):

@@ -40,6 +40,10 @@ WHAT_IF = re.compile(r"\bwhat\s+if\b|\bif\s+(?:i|you)\b|\bsuppose\b|\bimagine\b|
                      r"|如果|假如|要是|假设|假装|就当|若是", re.I)
 SIMILAR = re.compile(r"\blike\s+(?:it|that|this)\b|\bsimilar\b|\bin\s+(?:that|the\s+same)\s+vein\b|\bmore\s+like\b|\bsame\s+(?:vibe|style|kind)\b"
                      r"|像|类似|相似|差不多|风格|同类", re.I)
+SIMILAR_ASK = re.compile(r"\b(?:stuff|movies?|films?|ones?|something|anything|more|others?)\s+(?:just\s+)?(?:like|similar\s+to)\s+(?:it|that|this|th[eo]se?)\b|\bsimilar\b|\bin\s+(?:that|the\s+same)\s+vein\b"
+                         r"|\bsame\s+(?:vibe|style|kind|feel)\b|\bmore\s+like\s+(?:it|that|this)\b|同类|类似|相似|差不多的|像(?:它|这|那)", re.I)
+HYPOTHETICAL_REMOVE = re.compile(r"\b(?:had\s*n'?t|have\s*n'?t|had\s+not|never|not|didn'?t|without|remove\w*|forget|drop\w*|delete\w*|take\w*\s+out|ignore\w*|un-?see\w*)\b"
+                                 r"|没|未|不算|去掉|删|排除|除去|拿掉|忽略", re.I)
 SEARCH = re.compile(r"\babout\b|\bset\s+in\b|\bfind\b|\bsearch\b|讲|关于|背景", re.I)
 LIKED = re.compile(r"\b(?:loved|liked|enjoyed|adored|great|amazing|awesome|fantastic|brilliant)\b|超好看|好看|精彩|喜欢|很棒|太棒", re.I)
 DISLIKED = re.compile(r"\b(?:boring|hated|disliked|terrible|awful|meh|bad|dull|overrated|(?:not|isn'?t|wasn'?t)\s+for\s+me)\b|\bdid\s*n'?t\s+(?:like|enjoy)\b"
@@ -50,7 +54,8 @@ QUESTION = re.compile(r"[?？]|吗|什么|怎么|\b(?:what|how|which|do\s+you|wo
 _NOUN = r"\s+(?:one|item|movie|film|pick|recommendation|suggestion)"
 _EN_POSITION = re.compile(rf"\b(?:the\s+)?(?:(?:second|third|fourth)\s+(?:to|from)\s+(?:the\s+)?last|penultimate|first|second|third|fourth|fifth|last|top){_NOUN}\b"
                           rf"|\b(?:the\s+)?\d(?:st|nd|rd|th)(?:{_NOUN})?\b|#\s*\d\b|\bnumber\s+\d\b|\bthe\s+(?:first|second|third|fourth|fifth|last)(?=\s*[?？!.]*$)", re.I)
-_ZH_POSITION = re.compile(r"(?:倒数)?第\s*(?:\d|[一二两三四五六七八九十])\s*[个部条项本]|最后(?:一[个部]|那[个部])")
+_ZH_POSITION = re.compile(r"(?:倒数)?第\s*(?:\d|[一二两三四五六七八九十])\s*[个部条项本]|最后(?:一[个部]|那[个部])|中间(?:那|这)[个部]")
+_MIDDLE_POSITION = re.compile(r"\b(?:the\s+)?(?:one|movie|film|pick)\s+in\s+the\s+middle\b|\bthe\s+middle\s+(?:one|movie|film|pick)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class TitleFinder:
     def find(self, text: str, session: Session) -> list[Mention]:
         shown = {title_key(s.title) for s in session.shown}
         words = list(_WORD.finditer(text))
+        cjk = has_cjk(text)  # Latin words inside Chinese text are names: any title key counts
         found: list[Mention] = []
         i = 0
         while i < len(words):
@@ -83,7 +89,7 @@ class TitleFinder:
                 span = text[words[i].start():words[j].end()].rstrip(".,!?:;'’")
                 key = title_key(span)
                 first = i == 0 or text[words[i - 1].end():words[i].start()].strip() in (".", "!", "?")
-                if key in self.keys and (key in shown or self._plausible(span, key, j - i + 1, first and not has_cjk(text))):
+                if key in self.keys and (key in shown or cjk or self._plausible(span, key, j - i + 1, first)):
                     hit = Mention(span, words[i].start(), words[i].start() + len(span), key in shown)
                     i = j
                     break
@@ -102,7 +108,7 @@ class TitleFinder:
 
 def position_in(text: str) -> str | None:
     """The first list position a message names ("the 2nd one", "第三部"), as written, or None."""
-    for pattern in (_ZH_POSITION, _EN_POSITION):
+    for pattern in (_ZH_POSITION, _EN_POSITION, _MIDDLE_POSITION):
         for m in pattern.finditer(text):
             ref = m.group(0).strip()
             if parse_position(ref) is not None:
@@ -112,9 +118,19 @@ def position_in(text: str) -> str | None:
 
 def title_route(text: str, session: Session, finder: TitleFinder) -> tuple[str, dict[str, str]] | None:
     """(tool, args) when the message's item and its cue words make the intent plain, else None."""
-    if WHAT_IF.search(text) or SIMILAR.search(text):
-        return None
     mentions = finder.find(text, session)
+    if WHAT_IF.search(text):
+        # "假设我从来没给Contact打过分呢": a hypothetical about titles in the message is a what-if on them
+        if mentions and not WHY.search(text) and not SIMILAR_ASK.search(text):
+            titles = [m.text for m in mentions]
+            return "what_if", ({"remove": titles} if HYPOTHETICAL_REMOVE.search(text) else {"add": titles})
+        return None
+    if SIMILAR.search(text):
+        # "the 4th one looks great, show me stuff like it", "第三部挺对胃口，有同类型的吗"
+        refs = [m.text for m in mentions] or ([p] if (p := position_in(text)) and session.shown else [])
+        if len(refs) == 1 and SIMILAR_ASK.search(text) and not WHY.search(text):
+            return "similar_to", {"item": refs[0]}
+        return None
     shown = [m for m in mentions if m.shown]
     others = [m for m in mentions if not m.shown]
     position = position_in(text) if session.shown else None

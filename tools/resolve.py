@@ -28,9 +28,16 @@ _ARTICLE_TAIL = re.compile(r"^(.*),\s*(the|a|an|les|la|le|il|das|der|die|el)$", 
 _QUOTES = "\"'“”‘’「」『』《》<> "
 
 
+MIDDLE = 0  # "the one in the middle": the session picks the middle of the list it showed
+_MIDDLE = re.compile(r"^(?:the\s+)?(?:(?:one|movie|film|pick)\s+in\s+the\s+middle|middle(?:\s+(?:one|movie|film|pick))?)$|^(?:正)?中间(?:那|这|的)?(?:一)?[个部]?(?:的)?$", re.I)
+
+
 def parse_position(ref: str) -> int | None:
-    """1-based position (-1 = last, -2 = second to last) if ``ref`` names a place in the last list, else None."""
+    """1-based position (-1 = last, -2 = second to last, 0 = the middle one) if ``ref`` names a place in the
+    last list, else None."""
     text = ref.strip().strip(_QUOTES).rstrip("?？.。!！")
+    if _MIDDLE.match(text):
+        return MIDDLE
     m = _EN_FROM_END.match(text)
     if m:
         return -ORDINALS[m.group("word").lower()] if m.group("word") else -2
