@@ -94,20 +94,42 @@ class IntentModel:
         if self._embed is not None:
             x = hstack([x, EMBEDDING_WEIGHT * np.asarray(self._embed(texts))]).tocsr()
         self._model = LogisticRegression(C=C, max_iter=3000).fit(x, [e.tool for e in examples])
+        self.examples = list(examples)
+        self._unit = _unit_rows(x)
         self.tools: tuple[str, ...] = tuple(str(c) for c in self._model.classes_)
         self._hstack = hstack
 
-    def probabilities(self, normalised: Sequence[str]) -> np.ndarray:
-        """One row per message, one column per tool in ``self.tools``."""
+    def _vectors(self, normalised: Sequence[str]) -> Any:
         x = self._features.transform(list(normalised))
         if self._embed is not None:
             x = self._hstack([x, EMBEDDING_WEIGHT * np.asarray(self._embed(list(normalised)))]).tocsr()
-        return self._model.predict_proba(x)
+        return x
+
+    def probabilities(self, normalised: Sequence[str]) -> np.ndarray:
+        """One row per message, one column per tool in ``self.tools``."""
+        return self._model.predict_proba(self._vectors(normalised))
+
+    def nearest(self, normalised: str, tools: Sequence[str], per_tool: int = 2) -> list[Example]:
+        """The labelled examples most like the message (cosine over the model's features), ``per_tool``
+        for each of ``tools``, most similar first: worked examples for the language model."""
+        sims = np.asarray((self._unit @ _unit_rows(self._vectors([normalised])).T).todense()).ravel()
+        out: list[tuple[float, Example]] = []
+        for tool in tools:
+            idx = [i for i, e in enumerate(self.examples) if e.tool == tool]
+            best = sorted(idx, key=lambda i: -sims[i])[:per_tool]
+            out += [(float(sims[i]), self.examples[i]) for i in best]
+        return [e for _, e in sorted(out, key=lambda se: -se[0])]
 
     def ranked(self, normalised: str) -> list[tuple[str, float]]:
         """Tools by probability for one message, most likely first."""
         p = self.probabilities([normalised])[0]
         return sorted(zip(self.tools, (float(v) for v in p)), key=lambda tp: -tp[1])
+
+
+def _unit_rows(x: Any) -> Any:
+    from sklearn.preprocessing import normalize
+
+    return normalize(x, norm="l2", axis=1)
 
 
 def _default_embedding() -> Any | None:

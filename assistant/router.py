@@ -53,6 +53,7 @@ ROUTER_SCHEMA: dict[str, Any] = {
 ROUTER_MAX_TOKENS = 80
 CONFIDENT = 0.6  # intent-model probability above which it decides alone (0.98 right at 85% coverage, leave-one-set-out)
 CANDIDATES = 3  # tools the language model may choose among when the intent model is unsure
+FEW_SHOT = 2  # nearest labelled examples per candidate tool shown to the language model (0 = none)
 _CONDITION_LIKE = re.compile(r"^[\w' -]+?\s*(?:!=|>=|<=|=|<|>)\s*[\w.,' -]+$|^(?:shorter|longer|more recent|newer|recent|older|not shown|clear"
                              r"|(?:no|not|without|only|just)\s+[\w' -]+)$", re.I)
 
@@ -64,9 +65,20 @@ def render_prompt(name: str, **values: Any) -> str:
     return render(name, **values)
 
 
-def context_block(session: Session, message: str, n_shown: int = 5) -> str:
+_SLOTS = re.compile(r"\{shown\d\}|\{seen2?\}|\{unseen\}")
+
+
+def example_line(example: Any) -> str:
+    """A labelled example as a worked routing line, its title placeholders written as a title."""
+    text = _SLOTS.sub(lambda m: "[a title on the list]" if "shown" in m.group(0) else "[another title]", example.text)
+    return f"{json.dumps(text, ensure_ascii=False)} -> {example.tool}"
+
+
+def context_block(session: Session, message: str, n_shown: int = 5, examples: Sequence[Any] = ()) -> str:
     """The changing tail of the router prompt. Titles go in as JSON strings: data, not instructions."""
     lines = []
+    if examples:
+        lines.append("Similar requests: " + "; ".join(example_line(e) for e in examples))
     if session.shown:
         lines.append("Shown: " + " | ".join(f"{i} {json.dumps(s.title, ensure_ascii=False)}" for i, s in enumerate(session.shown[:n_shown], 1)))
     if session.constraints:
@@ -118,6 +130,7 @@ class Router:
         self.titles = finder_for(tuple(titles))
         self.system = render_prompt("router.md", catalogue=catalogue, genres=", ".join(genres) or "(none)")
         self._intent = intent
+        self.few_shot = FEW_SHOT
 
     @property
     def intent(self) -> IntentModel | None:
@@ -199,10 +212,14 @@ class Router:
             return Decision("answer", {}, "fallback")
         return self.fallback(session, message)
 
-    def messages(self, session: Session, message: str) -> list[Any]:
+    def messages(self, session: Session, message: str, tools: Sequence[str] = ROUTES) -> list[Any]:
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        return [SystemMessage(self.system), HumanMessage(context_block(session, message))]
+        examples: list[Any] = []
+        model = self.intent
+        if self.few_shot and model is not None and hasattr(model, "nearest") and tuple(tools) != tuple(ROUTES):
+            examples = model.nearest(normalise(message, self.titles.find(message, session)), tools, self.few_shot)
+        return [SystemMessage(self.system), HumanMessage(context_block(session, message, examples=examples))]
 
     def fast(self, session: Session, message: str) -> Decision | None:
         return fast_route(message, session, self.lexicon, self.titles)
@@ -215,7 +232,7 @@ class Router:
         if self.llm is None:
             raise LanguageModelError("no language model is configured.")
         schema = ROUTER_SCHEMA if tuple(tools) == tuple(ROUTES) else schema_for(tools)
-        value = complete_json(_short_output(self.llm), self.messages(session, message), schema, name="route")
+        value = complete_json(_short_output(self.llm), self.messages(session, message, tools), schema, name="route")
         tool = value["tool"]
         if tool not in tools:
             raise LanguageModelError(f"the language model chose an unknown tool {tool!r}.")

@@ -254,3 +254,21 @@ def test_the_middle_one(session: Session) -> None:
 def test_rules_for_wordings_the_blind_sets_taught(session: Session, message: str, tool: str, args: dict[str, Any]) -> None:
     d = router(None).fast(session, message)
     assert d is not None and (d.tool, d.args) == (tool, args)
+
+
+def test_language_model_sees_the_nearest_labelled_examples_of_its_candidates(session: Session) -> None:
+    from assistant.intent_model import Example
+
+    rows = [("find films about {shown1}", "search_catalogue"), ("any movies about sharks", "search_catalogue"),
+            ("more like {seen}", "similar_to"), ("stuff similar to {unseen}", "similar_to"),
+            ("why {shown2}", "explain"), ("why the first", "explain"), ("no horror", "recommend"), ("something newer", "recommend")]
+    model = IntentModel([Example(t, tool, (tool,), "en", "x") for t, tool in rows], embed=None)
+    near = model.nearest("movies about submarines", ["search_catalogue", "recommend"], per_tool=1)
+    assert [e.tool for e in near] == ["search_catalogue", "recommend"] and near[0].text == "any movies about sharks"
+    r = router(model, llm({"tool": "search_catalogue", "args": {}}))
+    prompt = r.messages(session, "movies about submarines", ["search_catalogue", "similar_to"])[1].content
+    assert "Similar requests:" in prompt and '"any movies about sharks" -> search_catalogue' in prompt
+    assert '"stuff similar to [another title]" -> similar_to' in prompt or '"more like [another title]" -> similar_to' in prompt
+    assert "-> explain" not in prompt and "-> recommend" not in prompt  # only the candidates' examples
+    # the unrestricted decision (no intent model opinion) keeps the short, cache-friendly prompt
+    assert "Similar requests" not in r.messages(session, "movies about submarines")[1].content
