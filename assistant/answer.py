@@ -228,7 +228,7 @@ def explained_dict(x: Any) -> dict[str, Any]:
     get = (lambda k, d=None: x.get(k, d)) if isinstance(x, dict) else (lambda k, d=None: getattr(x, k, d))
     return {"item": str(get("item")), "title": get("title"), "text": get("text"),
             "claims": [_plain(c) for c in (get("claims") or [])], "checked": bool(get("checked", False)),
-            "fallback": bool(get("fallback", True))}
+            "fallback": bool(get("fallback", True)), "attempts": int(get("attempts", 0) or 0)}
 
 
 def _template_explanations(explanations: Sequence[Explanation], language: str) -> list[dict[str, Any]]:

@@ -165,7 +165,9 @@ def bench_conversations(rec: Any, cat: Any, llm: Any, data: dict[str, Any], valu
                 by_type[kind][key].append(value)
             turns.append({"conversation": conv["id"], "message": msg, "expected": turn["tool"], "got": tools, "ok": good,
                           "timings": answer.timings, "notice": answer.notice,
-                          "fallback_explanations": sum(e["fallback"] for e in answer.explanations), "explanations": len(answer.explanations)})
+                          "fallback_explanations": sum(e["fallback"] for e in answer.explanations), "explanations": len(answer.explanations),
+                          "model_written": sum(e.get("attempts", 0) > 0 for e in answer.explanations),
+                          "model_fell_back": sum(e.get("attempts", 0) > 0 and e["fallback"] for e in answer.explanations)})
             print(f"  {conv['id']} {'ok ' if good else 'BAD'} {msg[:40]:40s} got={tools} want={turn['tool']} "
                   f"t={answer.timings}", flush=True)
     latency = {kind: {key: {"p50": round(pct(v, 0.5), 2), "p95": round(pct(v, 0.95), 2), "n": len(v)} for key, v in keys.items()}
@@ -175,7 +177,9 @@ def bench_conversations(rec: Any, cat: Any, llm: Any, data: dict[str, Any], valu
         convs_ok[t["conversation"]].append(t["ok"])
     return {"turn_accuracy": round(sum(t["ok"] for t in turns) / len(turns), 3), "n_turns": len(turns),
             "conversations_all_correct": sum(all(v) for v in convs_ok.values()), "n_conversations": len(convs_ok),
-            "explanations_fallback": sum(t["fallback_explanations"] for t in turns), "explanations": sum(t["explanations"] for t in turns),
+            "explanations_template": sum(t["fallback_explanations"] for t in turns), "explanations": sum(t["explanations"] for t in turns),
+            "model_written_explanations": sum(t["model_written"] for t in turns),
+            "model_written_fell_back": sum(t["model_fell_back"] for t in turns),
             "latency_seconds": latency, "mistakes": [t for t in turns if not t["ok"]]}
 
 
