@@ -21,6 +21,7 @@ from assistant.claim_checker import CheckResult, check
 from assistant.facts import MAX_ITEMS, ExplanationFacts, facts_for
 from assistant.fallback import fallback_text
 from assistant.language import normalize_language
+from assistant.title_mask import TitleMask
 from scorer.attribution import Explanation
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,12 @@ def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def prompt_messages(facts: ExplanationFacts, language: str, output: str = "json") -> list[Any]:
+def title_mask(facts: ExplanationFacts, language: str) -> TitleMask | None:
+    """Tokens for the draft's titles when the model writes Chinese (it translates titles otherwise)."""
+    return TitleMask(fallback_text(facts, language), (facts.display,)) if language == "zh" else None
+
+
+def prompt_messages(facts: ExplanationFacts, language: str, output: str = "json", mask: TitleMask | None = None) -> list[Any]:
     """System prompt (static: llama.cpp reuses its cache) + this item's checked draft to polish."""
     from langchain_core.messages import HumanMessage, SystemMessage
 
@@ -73,8 +79,10 @@ def prompt_messages(facts: ExplanationFacts, language: str, output: str = "json"
 
     # the draft already names every fact with its sign: listing the facts again doubled the prompt (and the
     # time to the first word) without making the model's text more faithful
-    user = render("explain.md", item=_quoted(facts.display), draft=_quoted(fallback_text(facts, language)),
-                  language=language, output=output)
+    draft, item = fallback_text(facts, language), facts.display
+    if mask is not None:
+        draft, item = mask.mask(draft), mask.mask(item)
+    user = render("explain.md", item=_quoted(item), draft=_quoted(draft), language=language, output=output)
     return [SystemMessage(render("explain_system.md")), HumanMessage(user)]
 
 
@@ -121,7 +129,8 @@ def explain_facts(facts: ExplanationFacts, *, language: str = "en", llm: Any = N
     attempts = 0
     if llm is None or not (facts.supporting or facts.holding_back):
         return _template(facts, language, catalogue_titles, feature_labels, problems, attempts)
-    messages = prompt_messages(facts, language)
+    mask = title_mask(facts, language)
+    messages = prompt_messages(facts, language, mask=mask)
     for _ in range(1 + max_retries):
         if deadline is not None and time.monotonic() >= deadline:
             problems.append("out of time for the language model.")
@@ -130,16 +139,17 @@ def explain_facts(facts: ExplanationFacts, *, language: str = "en", llm: Any = N
         try:
             # a retry at the same temperature would mostly repeat the rejected text
             extra = {"temperature": RETRY_TEMPERATURE} if attempts > 1 else {}
-            answer = _clean(complete_json(llm, messages, EXPLAIN_SCHEMA, name="explanation", **extra)["text"])
+            raw = _clean(complete_json(llm, messages, EXPLAIN_SCHEMA, name="explanation", **extra)["text"])
         except Exception as err:  # noqa: BLE001 - any model failure means "use the template"
             log.info("explanation model failed for item %s: %s", facts.item, err)
             problems.append(f"language model failed: {err}")
             break
+        answer = mask.restore(raw) if mask is not None else raw
         result = check(answer, facts, catalogue_titles, feature_labels, language)
         if result.ok:
             return _result(facts, language, answer, result, fallback=False, problems=problems, attempts=attempts)
         problems = list(result.problems)
-        messages = retry_messages(messages, answer, result, language)
+        messages = retry_messages(messages, raw, result, language)
     return _template(facts, language, catalogue_titles, feature_labels, problems, attempts)
 
 
@@ -177,9 +187,15 @@ def stream_explanation(expl: Explanation | ExplanationFacts, *, language: str = 
         yield StreamEvent("final", item=_template(facts, language, catalogue_titles, feature_labels, [], 0))
         return
     parts: list[str] = []
+    mask = title_mask(facts, language)
+
+    def stream() -> Iterator[str]:
+        for chunk in llm.stream(prompt_messages(facts, language, output="text", mask=mask)):
+            yield _chunk_text(chunk)
+
+    pieces = stream()
     try:
-        for chunk in llm.stream(prompt_messages(facts, language, output="text")):
-            piece = _chunk_text(chunk)
+        for piece in (mask.restore_stream(pieces) if mask is not None else pieces):
             if piece:
                 parts.append(piece)
                 yield StreamEvent("delta", text=piece)
@@ -193,31 +209,33 @@ def stream_explanation(expl: Explanation | ExplanationFacts, *, language: str = 
     if result.ok:
         yield StreamEvent("final", item=_result(facts, language, text, result, fallback=False, problems=[], attempts=1))
         return
-    yield StreamEvent("final", item=_retry_once(facts, language, llm, text, result, catalogue_titles, feature_labels,
-                                                max_retries, deadline), replaced=True)
+    yield StreamEvent("final", item=_retry_once(facts, language, llm, mask.mask(text) if mask is not None else text, result,
+                                                catalogue_titles, feature_labels, max_retries, deadline, mask), replaced=True)
 
 
 def _retry_once(facts: ExplanationFacts, language: str, llm: Any, text: str, result: CheckResult,
-                titles: Sequence[str], labels: Sequence[str], max_retries: int, deadline: float | None) -> ExplainedItem:
+                titles: Sequence[str], labels: Sequence[str], max_retries: int, deadline: float | None,
+                mask: TitleMask | None = None) -> ExplainedItem:
     """After a streamed text failed the check: up to ``max_retries`` more tries (sampled, with the
     failures named), then the template."""
     from assistant.llm_backend import chat_text
 
     problems, attempts = list(result.problems), 1
-    messages = retry_messages(prompt_messages(facts, language, output="text"), text, result, language, output="text")
+    messages = retry_messages(prompt_messages(facts, language, output="text", mask=mask), text, result, language, output="text")
     for _ in range(max_retries):
         if deadline is not None and time.monotonic() >= deadline:
             problems.append("out of time for the language model.")
             break
         attempts += 1
         try:
-            answer = _clean(chat_text(llm, messages, temperature=RETRY_TEMPERATURE))
+            raw = _clean(chat_text(llm, messages, temperature=RETRY_TEMPERATURE))
         except Exception as err:  # noqa: BLE001 - any model failure means "use the template"
             problems.append(f"language model failed: {err}")
             break
+        answer = mask.restore(raw) if mask is not None else raw
         again = check(answer, facts, titles, labels, language)
         if again.ok:
             return _result(facts, language, answer, again, fallback=False, problems=problems, attempts=attempts)
         problems = list(again.problems)
-        messages = retry_messages(messages, answer, again, language, output="text")
+        messages = retry_messages(messages, raw, again, language, output="text")
     return _template(facts, language, titles, labels, problems, attempts)

@@ -10,7 +10,7 @@ import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk
 
 from assistant.claim_checker import check
-from assistant.explanations import explain_items, stream_explanation
+from assistant.explanations import explain_items, prompt_messages, stream_explanation
 from assistant.facts import facts_for
 from assistant.fallback import fallback_text
 from because.errors import LanguageModelError
@@ -152,3 +152,34 @@ def test_templates_pass_the_checker_on_real_explanations(ml100k_recommender):
                 texts[language].append(text)
     for language, group in texts.items():
         assert len(set(group)) / len(group) >= 0.95, language
+
+
+# ---- titles masked while the model writes Chinese ------------------------------------------------------
+def test_title_mask_round_trip_and_stream():
+    from assistant.title_mask import TitleMask
+
+    draft = "你给《Toy Story (1995)》打了5星，《Star Wars (1977)》和它很接近。"
+    mask = TitleMask(draft, ("Star Wars (1977)",))
+    assert mask.mask(draft) == "你给《T1》打了5星，《T2》和它很接近。" and mask.mask("Star Wars (1977)") == "T2"
+    written = "因为你给T1打了5星，所以推荐《T2》。"
+    assert mask.restore(written) == "因为你给《Toy Story (1995)》打了5星，所以推荐《Star Wars (1977)》。"
+    pieces = ["因为你给《", "T", "1》打了5星，所以推荐", "T", "2", "。"]
+    streamed = list(mask.restore_stream(iter(pieces)))
+    assert "".join(streamed) == mask.restore("".join(pieces)) and not any("T1" in p or "T2" in p for p in streamed)
+    assert mask.restore("T9 is not a title here") == "T9 is not a title here"
+
+
+def test_chinese_explanations_are_written_over_tokens_and_checked_with_real_titles():
+    from assistant.explanations import title_mask
+
+    facts = facts_for(_expl())
+    mask = title_mask(facts, "zh")
+    assert mask is not None and title_mask(facts, "en") is None
+    prompt = prompt_messages(facts, "zh", mask=mask)[1].content
+    assert "《T1》" in prompt and not any(f"《{t}》" in prompt for t in mask.titles)
+    # a model that copies the tokens: the text that reaches the checker (and the user) has the real titles
+    events = list(stream_explanation(_expl(), language="zh", llm=ScriptedLLM(mask.mask(fallback_text(facts, "zh"))),
+                                     catalogue_titles=TITLES, feature_labels=LABELS))
+    final = events[-1].item
+    assert not final.fallback and final.text == fallback_text(facts, "zh")
+    assert "".join(e.text for e in events if e.kind == "delta").strip() == final.text
