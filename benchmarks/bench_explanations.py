@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from assistant.claim_checker import check  # noqa: E402
-from assistant.explanations import explain_facts  # noqa: E402
+from assistant.explanations import explain_facts, title_mask  # noqa: E402
 from assistant.facts import facts_for  # noqa: E402
 from assistant.fallback import fallback_text  # noqa: E402
 from scorer.attribution import explain  # noqa: E402
@@ -137,6 +137,8 @@ def measure(rec, pairs, language: str, llm=None, timeout: float | None = None, s
                       file=sys.stderr)
             if len(recorder.answers) > before:
                 first = _first_text(recorder.answers[before])
+                mask = title_mask(facts, language)  # Chinese: the model wrote title tokens; the checker reads titles
+                first = mask.restore(first) if mask is not None else first
                 raw = [c for c in check(first, facts, titles, labels, language).claims if c.kind != "target"]
                 raw_claims += len(raw)
                 raw_ok += sum(c.ok for c in raw)
