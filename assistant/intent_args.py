@@ -23,7 +23,7 @@ def item_ref(text: str, session: Session, finder: TitleFinder, *, shown_only: bo
         mentions = [m for m in mentions if not m.shown]
     if mentions:
         return mentions[0].text
-    if not other_only and session.shown:
+    if not other_only:  # with nothing shown yet the tool says so ("ask for recommendations first")
         return position_in(text)
     return None
 

@@ -205,7 +205,10 @@ class Router:
     def _complete(self, session: Session, message: str, d: Decision) -> Decision:
         """Fill what the model left out (a title it did not copy, say) from the message itself."""
         read = args_for(d.tool, message, session, self.titles, self.lexicon) or {}
-        return Decision(d.tool, {**read, **d.args}, d.source)
+        args = {**read, **d.args}
+        if "item" in read and str(d.args.get("item", "")).strip().rstrip("?？!！.。") == message.strip().rstrip("?？!！.。"):
+            args["item"] = read["item"]  # the model copied the whole message as the item: the item named in it
+        return Decision(d.tool, args, d.source)
 
     def without_model(self, session: Session, message: str) -> Decision:
         if looks_like_hijack(message):

@@ -272,3 +272,10 @@ def test_language_model_sees_the_nearest_labelled_examples_of_its_candidates(ses
     assert "-> explain" not in prompt and "-> recommend" not in prompt  # only the candidates' examples
     # the unrestricted decision (no intent model opinion) keeps the short, cache-friendly prompt
     assert "Similar requests" not in r.messages(session, "movies about submarines")[1].content
+
+
+def test_a_position_before_anything_was_shown_reaches_the_tool_as_a_position() -> None:
+    fresh = Session.new(user="1")
+    model = llm({"tool": "similar_to", "args": {"item": "第三部挺对胃口，有同类型的吗"}})
+    d = router(ScriptedIntent(("similar_to", 0.5), ("recommend", 0.3)), model).decide(fresh, "第三部挺对胃口，有同类型的吗")
+    assert (d.tool, d.args) == ("similar_to", {"item": "第三部"})  # the tool then says nothing was recommended yet
