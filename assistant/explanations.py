@@ -21,7 +21,7 @@ from assistant.claim_checker import CheckResult, check
 from assistant.facts import MAX_ITEMS, ExplanationFacts, facts_for
 from assistant.fallback import fallback_text
 from assistant.language import normalize_language
-from assistant.title_mask import TitleMask
+from assistant.title_mask import NO_MASK, TitleMask
 from scorer.attribution import Explanation
 
 log = logging.getLogger(__name__)
@@ -66,12 +66,13 @@ def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def title_mask(facts: ExplanationFacts, language: str) -> TitleMask | None:
-    """Tokens for the draft's titles when the model writes Chinese (it translates titles otherwise)."""
-    return TitleMask(fallback_text(facts, language), (facts.display,)) if language == "zh" else None
+def title_mask(facts: ExplanationFacts, language: str) -> TitleMask:
+    """Tokens for the draft's titles when the model writes Chinese (it translates titles otherwise);
+    in English the identity."""
+    return TitleMask(fallback_text(facts, language), (facts.display,)) if language == "zh" else NO_MASK
 
 
-def prompt_messages(facts: ExplanationFacts, language: str, output: str = "json", mask: TitleMask | None = None) -> list[Any]:
+def prompt_messages(facts: ExplanationFacts, language: str, output: str = "json", mask: TitleMask = NO_MASK) -> list[Any]:
     """System prompt (static: llama.cpp reuses its cache) + this item's checked draft to polish."""
     from langchain_core.messages import HumanMessage, SystemMessage
 
@@ -79,10 +80,8 @@ def prompt_messages(facts: ExplanationFacts, language: str, output: str = "json"
 
     # the draft already names every fact with its sign: listing the facts again doubled the prompt (and the
     # time to the first word) without making the model's text more faithful
-    draft, item = fallback_text(facts, language), facts.display
-    if mask is not None:
-        draft, item = mask.mask(draft), mask.mask(item)
-    user = render("explain.md", item=_quoted(item), draft=_quoted(draft), language=language, output=output)
+    user = render("explain.md", item=_quoted(mask.mask(facts.display)), draft=_quoted(mask.mask(fallback_text(facts, language))),
+                  language=language, output=output)
     return [SystemMessage(render("explain_system.md")), HumanMessage(user)]
 
 
@@ -144,7 +143,7 @@ def explain_facts(facts: ExplanationFacts, *, language: str = "en", llm: Any = N
             log.info("explanation model failed for item %s: %s", facts.item, err)
             problems.append(f"language model failed: {err}")
             break
-        answer = mask.restore(raw) if mask is not None else raw
+        answer = mask.restore(raw)
         result = check(answer, facts, catalogue_titles, feature_labels, language)
         if result.ok:
             return _result(facts, language, answer, result, fallback=False, problems=problems, attempts=attempts)
@@ -195,7 +194,7 @@ def stream_explanation(expl: Explanation | ExplanationFacts, *, language: str = 
 
     pieces = stream()
     try:
-        for piece in (mask.restore_stream(pieces) if mask is not None else pieces):
+        for piece in mask.restore_stream(pieces):
             if piece:
                 parts.append(piece)
                 yield StreamEvent("delta", text=piece)
@@ -209,13 +208,13 @@ def stream_explanation(expl: Explanation | ExplanationFacts, *, language: str = 
     if result.ok:
         yield StreamEvent("final", item=_result(facts, language, text, result, fallback=False, problems=[], attempts=1))
         return
-    yield StreamEvent("final", item=_retry_once(facts, language, llm, mask.mask(text) if mask is not None else text, result,
+    yield StreamEvent("final", item=_retry_once(facts, language, llm, mask.mask(text), result,
                                                 catalogue_titles, feature_labels, max_retries, deadline, mask), replaced=True)
 
 
 def _retry_once(facts: ExplanationFacts, language: str, llm: Any, text: str, result: CheckResult,
                 titles: Sequence[str], labels: Sequence[str], max_retries: int, deadline: float | None,
-                mask: TitleMask | None = None) -> ExplainedItem:
+                mask: TitleMask = NO_MASK) -> ExplainedItem:
     """After a streamed text failed the check: up to ``max_retries`` more tries (sampled, with the
     failures named), then the template."""
     from assistant.llm_backend import chat_text
@@ -232,7 +231,7 @@ def _retry_once(facts: ExplanationFacts, language: str, llm: Any, text: str, res
         except Exception as err:  # noqa: BLE001 - any model failure means "use the template"
             problems.append(f"language model failed: {err}")
             break
-        answer = mask.restore(raw) if mask is not None else raw
+        answer = mask.restore(raw)
         again = check(answer, facts, titles, labels, language)
         if again.ok:
             return _result(facts, language, answer, again, fallback=False, problems=problems, attempts=attempts)

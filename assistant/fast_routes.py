@@ -111,6 +111,11 @@ _QUERY_FILLER = re.compile(r"^(?:(?:can|could|would)\s+(?:you|u)\s+|please\s+|pl
                            r"|^(?:有没有|有没|帮我找找?|帮我搜一?下?|找一?下|找找|搜一?下|我想找|我想看)+", re.I)
 
 
+def absolute_filters(found: list[str]) -> list[str]:
+    """The conditions that hold on their own (a genre wanted, a year, a length), not relative to a list shown."""
+    return [c for c in found if _ABSOLUTE.match(c)]
+
+
 def search_query(text: str) -> str:
     """The words of a search request without the asking ('are there any', '帮我找找')."""
     return (_QUERY_FILLER.sub("", text.strip().rstrip("?？!！.。")).strip() or text.strip())[:200]
@@ -379,7 +384,7 @@ def fast_route(message: str, session: Session, lex: Lexicon, titles: TitleFinder
         return Decision("search_catalogue", {"query": _item_text(m.group("x"))})
     # "are there any westerns under 100 minutes?", "1995年上映的动画片有哪些": a catalogue question with absolute
     # filters (a year, a length) is a search; "anything shorter?", "recommend 90s films" stay recommendations
-    if (found and any(c.startswith(("year", "runtime")) for c in found) and all(_ABSOLUTE.match(c) for c in found)
+    if (found and any(c.startswith(("year", "runtime")) for c in found) and absolute_filters(found) == found
             and _SEARCH_VERB.search(text) and not _PERSONAL.search(text)):
         return Decision("search_catalogue", {"query": search_query(text), "filters": found})
     # "a space adventure" may be a search: genre words alone do not make a recommendation request

@@ -9,29 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.fast_routes import Lexicon, constraints_in, search_query
+from assistant.fast_routes import Lexicon, absolute_filters, constraints_in, search_query
 from assistant.session import Session
-from assistant.title_intent import DISLIKED, HYPOTHETICAL_REMOVE, LIKED, NOT_INTERESTED, TitleFinder, position_in
+from assistant.title_intent import HYPOTHETICAL_REMOVE, TitleFinder, feedback_kind, position_in
 
 
-def item_ref(text: str, session: Session, finder: TitleFinder, *, shown_only: bool = False, other_only: bool = False) -> str | None:
+def item_ref(text: str, session: Session, finder: TitleFinder, *, other_only: bool = False) -> str | None:
     """The one title (or list position) the message names, or None."""
-    mentions = finder.find(text, session)
-    if shown_only:
-        mentions = [m for m in mentions if m.shown]
-    if other_only:
-        mentions = [m for m in mentions if not m.shown]
+    mentions = [m for m in finder.find(text, session) if not (other_only and m.shown)]
     if mentions:
         return mentions[0].text
     if not other_only:  # with nothing shown yet the tool says so ("ask for recommendations first")
         return position_in(text)
-    return None
-
-
-def feedback_kind(text: str) -> str | None:
-    for pattern, kind in ((NOT_INTERESTED, "not_interested"), (DISLIKED, "disliked"), (LIKED, "liked")):
-        if pattern.search(text):
-            return kind
     return None
 
 
@@ -43,8 +32,7 @@ def args_for(tool: str, text: str, session: Session, finder: TitleFinder, lex: L
         found, k = constraints_in(text, lex)
         return {**({"constraints": found} if found else {}), **({"k": k} if k else {})}
     if tool == "search_catalogue":
-        found, _ = constraints_in(text, lex)
-        filters = [c for c in found if c.startswith(("genres=", "year", "runtime")) and "!=" not in c]
+        filters = absolute_filters(constraints_in(text, lex)[0])
         return {"query": search_query(text), **({"filters": filters} if filters else {})}
     if tool in ("explain", "similar_to"):
         item = item_ref(text, session, finder) or (session.focus if tool == "explain" and session.focus else None)

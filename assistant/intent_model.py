@@ -77,7 +77,6 @@ class IntentModel:
     def __init__(self, examples: Sequence[Example], *, embed: Any | None = "local") -> None:
         """``embed``: "local" for the MiniLM sentence embedding, None for n-grams only, or any callable
         that maps a list of texts to vectors."""
-        from scipy.sparse import hstack
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_union
@@ -90,20 +89,23 @@ class IntentModel:
             TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b|⟨\w+⟩"),
         )
         texts = [normalise_template(e.text) for e in examples]
-        x = self._features.fit_transform(texts)
-        if self._embed is not None:
-            x = hstack([x, EMBEDDING_WEIGHT * np.asarray(self._embed(texts))]).tocsr()
+        x = self._with_embedding(self._features.fit_transform(texts), texts)
         self._model = LogisticRegression(C=C, max_iter=3000).fit(x, [e.tool for e in examples])
         self.examples = list(examples)
         self._unit = _unit_rows(x)
         self.tools: tuple[str, ...] = tuple(str(c) for c in self._model.classes_)
-        self._hstack = hstack
+
+    def _with_embedding(self, ngrams: Any, texts: list[str]) -> Any:
+        """The n-gram block with the scaled sentence vectors beside it (as they are without an embedding)."""
+        if self._embed is None:
+            return ngrams
+        from scipy.sparse import hstack
+
+        return hstack([ngrams, EMBEDDING_WEIGHT * np.asarray(self._embed(texts))]).tocsr()
 
     def _vectors(self, normalised: Sequence[str]) -> Any:
-        x = self._features.transform(list(normalised))
-        if self._embed is not None:
-            x = self._hstack([x, EMBEDDING_WEIGHT * np.asarray(self._embed(list(normalised)))]).tocsr()
-        return x
+        texts = list(normalised)
+        return self._with_embedding(self._features.transform(texts), texts)
 
     def probabilities(self, normalised: Sequence[str]) -> np.ndarray:
         """One row per message, one column per tool in ``self.tools``."""

@@ -234,8 +234,7 @@ class Router:
 
         if self.llm is None:
             raise LanguageModelError("no language model is configured.")
-        schema = ROUTER_SCHEMA if tuple(tools) == tuple(ROUTES) else schema_for(tools)
-        value = complete_json(_short_output(self.llm), self.messages(session, message, tools), schema, name="route")
+        value = complete_json(_short_output(self.llm), self.messages(session, message, tools), schema_for(tools), name="route")
         tool = value["tool"]
         if tool not in tools:
             raise LanguageModelError(f"the language model chose an unknown tool {tool!r}.")

@@ -106,6 +106,14 @@ class TitleFinder:
         return n_words >= 2 or (len(key) >= 4 and key not in _PLAIN_WORDS and not sentence_start)
 
 
+def feedback_kind(text: str) -> str | None:
+    """"not_interested", "disliked" or "liked" by the words of ``text`` (in that order of precedence), else None."""
+    for pattern, kind in ((NOT_INTERESTED, "not_interested"), (DISLIKED, "disliked"), (LIKED, "liked")):
+        if pattern.search(text):
+            return kind
+    return None
+
+
 def position_in(text: str) -> str | None:
     """The first list position a message names ("the 2nd one", "第三部"), as written, or None."""
     for pattern in (_ZH_POSITION, _EN_POSITION, _MIDDLE_POSITION):
@@ -146,7 +154,5 @@ def title_route(text: str, session: Session, finder: TitleFinder) -> tuple[str, 
         return None
     if QUESTION.search(text):  # "你怎么会觉得我会喜欢X": a question about the item, not feedback on it
         return None
-    for pattern, feedback in ((NOT_INTERESTED, "not_interested"), (DISLIKED, "disliked"), (LIKED, "liked")):
-        if pattern.search(text):
-            return "remember_feedback", {"item": ref, "feedback": feedback}
-    return None
+    feedback = feedback_kind(text)
+    return ("remember_feedback", {"item": ref, "feedback": feedback}) if feedback else None

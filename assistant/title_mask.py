@@ -15,7 +15,8 @@ _BRACKETED = re.compile(r"《([^《》]+)》")
 
 
 class TitleMask:
-    """Tokens for the titles in one draft; ``mask`` and ``restore`` map between the two forms."""
+    """Tokens for the titles in one draft; ``mask`` and ``restore`` map between the two forms.
+    With no titles (``TitleMask("")``) both are the identity."""
 
     def __init__(self, draft: str, extra: tuple[str, ...] = ()) -> None:
         self.titles: list[str] = []
@@ -26,11 +27,9 @@ class TitleMask:
         self._back = re.compile(r"《?\s*(?<![A-Za-z0-9])(T(\d{1,2}))(?![0-9])\s*》?") if self.titles else None
 
     def mask(self, text: str) -> str:
-        out = _BRACKETED.sub(lambda m: f"《{self.token.get(m.group(1), m.group(1))}》", text)
-        for title, token in self.token.items():  # the bare item title (the "Recommended:" line)
-            if out == title:
-                return token
-        return out
+        if text in self.token:  # a bare title (the "Recommended:" line)
+            return self.token[text]
+        return _BRACKETED.sub(lambda m: f"《{self.token.get(m.group(1), m.group(1))}》", text)
 
     def restore(self, text: str) -> str:
         if self._back is None:
@@ -44,6 +43,9 @@ class TitleMask:
 
     def restore_stream(self, pieces: Iterator[str]) -> Iterator[str]:
         """Restored text as it streams: a piece that may end inside a token is held back until it is whole."""
+        if not self.titles:
+            yield from pieces
+            return
         buffer = ""
         for piece in pieces:
             buffer += piece
@@ -62,3 +64,6 @@ def _safe_prefix(buffer: str) -> int:
         return open_at
     m = re.search(r"T\d{0,2}\s*$", buffer)
     return m.start() if m else len(buffer)
+
+
+NO_MASK = TitleMask("")  # the identity: nothing masked (English drafts)

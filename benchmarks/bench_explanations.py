@@ -137,8 +137,7 @@ def measure(rec, pairs, language: str, llm=None, timeout: float | None = None, s
                       file=sys.stderr)
             if len(recorder.answers) > before:
                 first = _first_text(recorder.answers[before])
-                mask = title_mask(facts, language)  # Chinese: the model wrote title tokens; the checker reads titles
-                first = mask.restore(first) if mask is not None else first
+                first = title_mask(facts, language).restore(first)  # Chinese: the model wrote title tokens
                 raw = [c for c in check(first, facts, titles, labels, language).claims if c.kind != "target"]
                 raw_claims += len(raw)
                 raw_ok += sum(c.ok for c in raw)

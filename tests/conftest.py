@@ -32,6 +32,17 @@ def trained_home(ml100k_home) -> Path:
 
 
 @pytest.fixture
+def session():
+    """A conversation that has just shown five titles: Speed, E.T., Fargo, Batman, Mission: Impossible."""
+    from assistant.session import Session, Shown
+
+    s = Session.new(user="1")
+    s.shown = [Shown(str(i), t, i + 1, float(5 - i)) for i, t in enumerate(
+        ["Speed (1994)", "E.T. the Extra-Terrestrial (1982)", "Fargo (1996)", "Batman (1989)", "Mission: Impossible (1996)"])]
+    return s
+
+
+@pytest.fixture
 def tiny_catalogue():
     """Six items, five users, built by hand in the dtypes ``catalogue.model.Catalogue`` documents.
 

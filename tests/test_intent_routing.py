@@ -17,20 +17,12 @@ from assistant.fast_routes import Lexicon
 from assistant.intent_args import args_for
 from assistant.intent_model import OTHER, SHOWN, IntentModel, load_examples, normalise, normalise_template
 from assistant.router import CONFIDENT, ROUTES, Router
-from assistant.session import Session, Shown
+from assistant.session import Session
 from assistant.title_intent import TitleFinder
 
 TITLES = ["Speed (1994)", "Liar Liar (1997)", "Star Wars (1977)", "Fargo (1996)", "Contact (1997)", "Batman (1989)",
           "Mission: Impossible (1996)", "Titanic (1997)", "E.T. the Extra-Terrestrial (1982)"]
 GENRES = ["Action", "Comedy", "Horror", "Drama", "Sci-Fi", "Western"]
-
-
-@pytest.fixture
-def session() -> Session:
-    s = Session.new(user="1")
-    s.shown = [Shown(str(i), t, i + 1, float(5 - i)) for i, t in enumerate(
-        ["Speed (1994)", "E.T. the Extra-Terrestrial (1982)", "Fargo (1996)", "Batman (1989)", "Mission: Impossible (1996)"])]
-    return s
 
 
 class ScriptedIntent:

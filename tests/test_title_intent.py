@@ -6,20 +6,12 @@ from __future__ import annotations
 import pytest
 
 from assistant.fast_routes import Lexicon, fast_route
-from assistant.session import Session, Shown
+from assistant.session import Session
 from assistant.title_intent import TitleFinder, title_route
 from tools.resolve import parse_position
 
 TITLES = ["Speed (1994)", "Liar Liar (1997)", "Star Wars (1977)", "E.T. the Extra-Terrestrial (1982)", "Show, The (1995)",
           "Fargo (1996)", "Contact (1997)", "Mission: Impossible (1996)", "Titanic (1997)", "Batman (1989)"]
-
-
-@pytest.fixture
-def session() -> Session:
-    s = Session.new(user="1")
-    s.shown = [Shown(str(i), t, i + 1, float(5 - i)) for i, t in enumerate(
-        ["Speed (1994)", "E.T. the Extra-Terrestrial (1982)", "Fargo (1996)", "Batman (1989)", "Mission: Impossible (1996)"])]
-    return s
 
 
 FINDER = TitleFinder(TITLES)
