@@ -1,30 +1,22 @@
-"""Defences around the agent: what a chat message may be, and what model-written text may reach the person.
+"""What a chat message may be, before anything acts on it (what model text may be shown: ``screens``).
 
-Input (``check_message``): control and invisible characters are stripped; an empty or over-long
-message gets a clear answer and leaves the session untouched; a language other than English or
-Chinese is answered in English with a short note. ``injection_kind`` names a message that asks for
-the instructions, to act for another user, to force an item, to insult, or that smuggles tool
-arguments; the router answers it with ``refusal`` and never asks the model.
-
-Output (``unsafe_text``): text the language model wrote is dropped for the template when it echoes a
-prompt, insults, or names a catalogue item no tool returned. These checks hold when the model is
-fooled; the user binding does not depend on them at all (tools take no user).
+``check_message``: control and invisible characters are stripped; an empty or over-long message gets a
+clear answer and leaves the session untouched; a language other than English or Chinese is answered in
+English with a short note. ``injection_kind`` names a message that asks for the instructions, to act for
+another user, to force an item, to insult, or that smuggles tool arguments; the router answers it with
+``refusal`` and never asks the model. The user binding does not depend on any of this (tools take no user).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from assistant.answer import Answer, reply_for
 from assistant.language import detect_language
 
 MAX_MESSAGE_CHARS = 2000
-LEAK_WINDOW = 6  # this many consecutive words shared with a prompt count as echoing it
 
 # ---- input -------------------------------------------------------------------------------------
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff\uff21-\uff3a\uff41-\uff5a]")
@@ -66,16 +58,12 @@ REFUSALS = {
                  "我不能改变我的工作方式，但可以为你推荐、解释推荐理由，或说明为什么没推荐某部电影。"),
 }
 UNSUPPORTED_NOTE = "I can only chat in English or Chinese (中文), so I'm answering in English."
-HELP = ("I can recommend items, explain a pick (\"why the second one?\"), say why something isn't recommended, "
-        "find similar items, or show what I know about you.",
-        "我可以为你推荐、解释推荐理由（比如“为什么推荐第二个？”）、说明为什么没推荐某部、找相似的条目，或告诉你我对你了解多少。")
-
 
 @dataclass(frozen=True)
 class CheckedMessage:
     text: str  # the message with control and invisible characters removed
     language: str  # the reply language: "en" or "zh"
-    refusal: Answer | None = None  # set when the message cannot be served (empty, too long): answer this, touch nothing
+    refusal: str | None = None  # set when the message cannot be served (empty, too long): say this, touch nothing
     note: str | None = None  # to put before the reply (an unsupported language)
 
 
@@ -108,22 +96,15 @@ def language_support(text: str) -> tuple[str, bool]:
 def check_message(message: Any) -> CheckedMessage:
     """The message as the agent should see it, or the refusal to give instead (see ``CheckedMessage``)."""
     if not isinstance(message, str):
-        return CheckedMessage("", "en", Answer(REFUSALS["not_text"][0]))
+        return CheckedMessage("", "en", REFUSALS["not_text"][0])
     text = clean_text(message)
     language, supported = language_support(text[:MAX_MESSAGE_CHARS])
     zh = int(language == "zh")
     if not text:
-        return CheckedMessage("", language, Answer(REFUSALS["empty"][zh], language))
+        return CheckedMessage("", language, REFUSALS["empty"][zh])
     if len(text) > MAX_MESSAGE_CHARS:
-        return CheckedMessage("", language, Answer(REFUSALS["too_long"][zh].format(n=len(text), max=MAX_MESSAGE_CHARS), language))
+        return CheckedMessage("", language, REFUSALS["too_long"][zh].format(n=len(text), max=MAX_MESSAGE_CHARS))
     return CheckedMessage(text, language, None, None if supported else UNSUPPORTED_NOTE)
-
-
-def refuse(refusal: Answer, on_event: Callable[[str, Any], None] | None = None) -> Answer:
-    """``refusal``, also sent as the turn's reply event."""
-    if on_event is not None:
-        on_event("reply", refusal.text)
-    return refusal
 
 
 def add_note(reply: str, note: str | None) -> str:
@@ -188,111 +169,3 @@ def refusal(message: str, zh: bool) -> str | None:
     """What to say to an injection attempt (in English or Chinese), or None for an ordinary message."""
     kind = injection_kind(message)
     return None if kind is None else REFUSALS[kind][int(zh)]
-
-
-# ---- output ------------------------------------------------------------------------------------
-INSULTS_EN = ("idiot", "idiots", "idiotic", "stupid", "moron", "morons", "moronic", "dumb", "dumbass", "loser", "losers", "fool",
-              "fools", "pathetic", "worthless", "imbecile", "cretin", "retard", "retarded", "jerk", "bastard", "bitch", "asshole",
-              "shithead", "fuck", "fucking", "fucker", "shit", "crap", "damn", "dick", "prick", "twat", "cunt", "scum", "ugly",
-              "shut up", "hate you", "go to hell", "kill yourself", "nobody likes you")
-INSULTS_ZH = ("白痴", "笨蛋", "傻瓜", "蠢货", "蠢材", "蠢猪", "愚蠢", "傻逼", "傻b", "煞笔", "混蛋", "王八蛋", "废物", "垃圾", "去死", "滚开",
-              "滚蛋", "贱", "妈的", "操你", "脑残", "弱智", "猪头", "丑八怪", "闭嘴", "人渣")
-_INSULT = re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in INSULTS_EN) + r")(?![\w'])|"
-                     + "|".join(map(re.escape, INSULTS_ZH)), re.I)
-_TEMPLATE_MARKS = re.compile(r"\{\{|\{%|[\"']tool[\"']\s*:|<\|im_")
-_OTHER_USER = re.compile(r"\b(?:user|customer|account)\s*(?:id\s*)?#?\s*\d+|用户\s*\d+|\d+\s*号\s*用户", re.I)
-
-
-@lru_cache(maxsize=4)
-def _vocabulary(titles: tuple[str, ...]) -> Any:
-    from assistant.vocabulary import build_vocabulary
-
-    return build_vocabulary(titles, ())
-
-
-def _words(text: str) -> list[str]:
-    # the prompts are English (a leak in a Chinese answer quotes them); their Chinese examples are no secret
-    return re.findall(r"[0-9a-z]+", unicodedata.normalize("NFKC", text).lower())
-
-
-@lru_cache(maxsize=16)
-def _grams(secret: str, n: int) -> frozenset[tuple[str, ...]]:
-    w = _words(secret)
-    return frozenset(tuple(w[i:i + n]) for i in range(len(w) - n + 1))
-
-
-def echoes(text: str, secrets: Iterable[str], window: int = LEAK_WINDOW) -> bool:
-    """True if ``text`` repeats ``window`` consecutive words of any of ``secrets`` (case and punctuation ignored)."""
-    w = _words(text)
-    grams = {tuple(w[i:i + window]) for i in range(len(w) - window + 1)}
-    return any(grams & _grams(s, window) for s in secrets)
-
-
-def insults(text: str) -> list[str]:
-    """The insult words and phrases in ``text`` (EN whole words, ZH substrings)."""
-    return [m.group(0) for m in _INSULT.finditer(text)]
-
-
-def unsafe_text(text: str, secrets: Sequence[str], titles: Sequence[str] = (), allowed: Iterable[str] | None = None) -> str | None:
-    """Why model-written ``text`` must not reach the person, or None if it may.
-
-    ``titles`` are the catalogue's; with ``allowed`` given, naming any other catalogue title is unsafe
-    (free text may only name what a tool returned). Titles are masked before looking for insults, so
-    "Dumb & Dumber" on the list is no insult.
-    """
-    if _TEMPLATE_MARKS.search(text) or echoes(text, secrets):
-        return "it repeats the assistant's instructions."
-    if _OTHER_USER.search(text):
-        return "it speaks of another user."
-    masked, allowed_set = text, set(allowed or ())
-    if titles:
-        for m in sorted(_vocabulary(tuple(titles)).find(text), key=lambda m: -m.start):
-            if m.kind != "title":
-                continue
-            if allowed is not None and not (m.refs & allowed_set):
-                return f"it names {m.span!r}, which no tool returned."
-            masked = masked[:m.start] + " " * (m.end - m.start) + masked[m.end:]
-    if insults(masked):
-        return "it is insulting."
-    return None
-
-
-def secrets_of(assistant: Any) -> list[str]:
-    """The prompts an assistant's model reads: none of them may be echoed to the person."""
-    from prompts import render
-
-    return [assistant._system_prompt("en"), assistant._system_prompt("zh"), assistant.router.system, render("explain_system.md")]
-
-
-def screen_free_answer(reply: str, assistant: Any) -> bool:
-    """True if the model's free answer may be shown: it names only titles on the list shown."""
-    allowed = [s.title for s in assistant.session.shown]
-    return not unsafe_text(reply, secrets_of(assistant), assistant.rec.titles, allowed)
-
-
-def screen_reply(reply: str, results: Sequence[tuple[str, Any]], assistant: Any) -> str:
-    """A natively tool-calling model's final reply, or the template reply if it is unsafe. Titles are
-    allowed if a tool's observation this turn or the list shown carries them."""
-    if not assistant.native or not reply:
-        return reply
-    observed = " ".join(r.text for _, r in results) + " ".join(s.title for s in assistant.session.shown)
-    allowed = [t for t in assistant.rec.titles if t in observed]
-    if unsafe_text(reply, secrets_of(assistant), assistant.rec.titles, allowed) is None:
-        return reply
-    lang = assistant.session.language
-    safe = " ".join(reply_for(name, r.data, lang, assistant.rec) for name, r in results).strip()
-    return safe or HELP[int(lang == "zh")]
-
-
-def screen_explanation(kind: str, payload: Any, assistant: Any, language: str) -> None:
-    """An explanation event whose model text insults or echoes a prompt gets the template text instead (in place)."""
-    if kind != "explanation" or not isinstance(payload, dict) or payload.get("fallback"):
-        return
-    if unsafe_text(str(payload.get("text") or ""), secrets_of(assistant), assistant.rec.titles) is None:
-        return
-    from assistant.facts import facts_for
-    from assistant.fallback import fallback_text
-    from scorer.attribution import explain
-
-    expl = explain(assistant.rec, assistant.ctx.user_ref(), str(payload["item"]))
-    payload.update(text=fallback_text(facts_for(expl), language), claims=[], checked=False, fallback=True, replaced=True)

@@ -1,4 +1,4 @@
-"""`because ask` and `because chat`: the assistant in a terminal.
+"""`because ask` and `because chat`: the assistant in a terminal (the CLI is the roof: nothing imports this).
 
 Both return an exit code: 0 fine, 2 bad input (unknown user, someone else's session), 1 a part broke.
 The language model and the vector store are optional: without them the assistant still
@@ -11,34 +11,39 @@ import json
 import sys
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from because.errors import BecauseError, BrokenPartError, InputError
 from because.settings import Settings
 
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
-def load_recommender(settings: Settings) -> Any:
-    from scorer.pipeline import active_model_path
-    from scorer.recommender import Recommender
+    from assistant import Assistant
+    from catalogue import Catalogue
+    from scorer import Recommender
+    from vectorstore.lazy import LazyStore
 
-    return Recommender.load(active_model_path(settings.home))
+
+def load_recommender(settings: Settings) -> Recommender:
+    from scorer.pipeline import load_active
+
+    return load_active(settings.home)
 
 
-def load_catalogue_for(settings: Settings, rec: Any) -> Any | None:
+def load_catalogue_for(settings: Settings, rec: Recommender) -> Catalogue | None:
     """The catalogue the model was trained on (for constraints like runtime<100), if it can be loaded."""
-    from catalogue import BUILTINS, load_builtin, load_files
+    from scorer.pipeline import training_catalogue
 
     try:
-        if rec.dataset in BUILTINS:
-            return load_builtin(rec.dataset)
-        files = rec.meta.get("files") or {}
-        if files.get("items") and files.get("interactions"):
-            return load_files(files["items"], files["interactions"], schema_path=files.get("schema"))
+        return training_catalogue(rec)
     except BecauseError as err:
         print(f"note: catalogue facts unavailable ({err}); constraints on features are off.", file=sys.stderr)
     return None
 
 
-def load_llm(settings: Settings) -> Any | None:
-    from assistant.llm_backend import make_chat_model
+def load_llm(settings: Settings) -> BaseChatModel | None:
+    from assistant.llm import make_chat_model
 
     try:
         return make_chat_model(settings)
@@ -47,28 +52,15 @@ def load_llm(settings: Settings) -> Any | None:
         return None
 
 
-class LazyStore:
-    """Opens the Chroma store (and the embedding model) on first use only: most turns never need it."""
+def load_store(settings: Settings, rec: Recommender) -> LazyStore:
+    from vectorstore.lazy import LazyStore
 
-    def __init__(self, settings: Settings, name: str) -> None:
-        self._settings, self._name = settings, name
-        self._store: Any = None
-
-    def __getattr__(self, attr: str) -> Any:
-        if self._store is None:
-            from vectorstore import open_store
-
-            self._store = open_store(self._settings, self._name)
-        return getattr(self._store, attr)
-
-
-def load_store(settings: Settings, rec: Any) -> Any | None:
     return LazyStore(settings, rec.dataset)
 
 
-def _assistant(settings: Settings, user: str, session_id: str | None) -> Any:
+def _assistant(settings: Settings, user: str, session_id: str | None) -> Assistant:
     from assistant.agent import Assistant
-    from assistant.session import open_session
+    from tools.session import open_session
 
     rec = load_recommender(settings)
     rec.history(user)  # unknown user: InputError now, before any model starts
@@ -84,7 +76,7 @@ def _fail(err: BecauseError) -> int:
 
 def ask(settings: Settings, user: str, message: str, session: str | None = None, as_json: bool = False) -> int:
     """Answer one message for ``user``; with ``session`` the conversation continues from <home>/sessions/."""
-    from assistant.session import save_session
+    from tools.session import save_session
 
     try:
         assistant = _assistant(settings, user, session)
@@ -103,7 +95,7 @@ def ask(settings: Settings, user: str, message: str, session: str | None = None,
 def chat(settings: Settings, user: str, session: str | None = None) -> int:
     """Interactive loop; recommendations print as soon as they exist, explanations as each is written."""
     from assistant.language import display_title
-    from assistant.session import save_session
+    from tools.session import save_session
 
     try:
         assistant = _assistant(settings, user, session)

@@ -95,11 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _register_assistant(add: Callable[..., argparse.ArgumentParser]) -> None:
     try:
-        from assistant.cli_commands import add_ask_arguments, add_chat_arguments
+        from because.chat_commands import add_ask_arguments, add_chat_arguments
     except ImportError:  # the assistant is optional while it is being built
         return
-    add_ask_arguments(add("ask", _lazy("assistant.cli_commands", "run_ask"), "ask the assistant one message"))
-    add_chat_arguments(add("chat", _lazy("assistant.cli_commands", "run_chat"), "chat with the assistant in the terminal"))
+    add_ask_arguments(add("ask", _lazy("because.chat_commands", "run_ask"), "ask the assistant one message"))
+    add_chat_arguments(add("chat", _lazy("because.chat_commands", "run_chat"), "chat with the assistant in the terminal"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

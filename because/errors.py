@@ -66,5 +66,9 @@ class LanguageModelError(BrokenPartError):
     """The language model is down, timed out, or answered garbage."""
 
 
+class ModelBusy(LanguageModelError):
+    """The local language model's queue was too long (other shoppers are using it): try again soon."""
+
+
 class VectorStoreError(BrokenPartError):
     """The Chroma store or server failed."""

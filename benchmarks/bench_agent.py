@@ -3,7 +3,7 @@
     python benchmarks/bench_agent.py --home /tmp/bhome --models qwen2.5-1.5b qwen2.5-0.5b
     python benchmarks/bench_agent.py --rules-only          # rules and intent model, no language model
 
-Single messages: the labelled sets the intent model learns from (assistant/intent_data/) are each
+Single messages: the labelled sets the intent model learns from (assistant/routing/intent_data/) are each
 scored with an intent model trained on the *other* sets (leave-one-set-out); tests/data/tool_choice_blind4.json
 was never learned from nor looked at while tuning. For each model: accuracy of the whole router
 (``Router.decide``: rules, intent model, language model), where each decision came from, and, with
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "tests" / "data" / "tool_choice.json"  # the multi-turn conversations
-INTENT_DATA = ROOT / "assistant" / "intent_data"  # what the intent model learns from: scored leave-one-set-out
+INTENT_DATA = ROOT / "assistant" / "routing" / "intent_data"  # what the intent model learns from: scored leave-one-set-out
 DEV_PARTS = ("single", "heldout", "heldout2", "blind", "blind2", "blind3")
 # written blind (no sight of rules, prompts or other sets) and never learned from: the honest test
 TEST = {"blind4": ROOT / "tests" / "data" / "tool_choice_blind4.json"}
@@ -80,14 +80,14 @@ def pct(values: list[float], q: float) -> float:
 
 def new_assistant(rec: Any, cat: Any, llm: Any, explain: bool) -> Any:
     from assistant.agent import Assistant
-    from assistant.session import Session
+    from tools.session import Session
 
     return Assistant(rec, Session.new(user=USER), catalogue=cat, llm=llm, explain_llm="same" if explain else None)
 
 
 def intent_without(part: str) -> Any:
     """The intent model trained on every labelled set except ``part`` (leave-one-set-out)."""
-    from assistant.intent_model import IntentModel, load_examples
+    from assistant.routing.intent_model import IntentModel, load_examples
 
     return IntentModel([e for e in load_examples() if e.part != part])
 
@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     from catalogue import load_builtin
 
     enforce()
-    from assistant.intent_model import load_examples
+    from assistant.routing.intent_model import load_examples
 
     data = json.loads(DATA.read_text(encoding="utf-8"))
     for e in load_examples():
@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         llm = None
         label = model or "rules-only"
         if model is not None:
-            from assistant.llm_backend import make_chat_model, stop_embedded_servers
+            from assistant.llm import make_chat_model, stop_embedded_servers
 
             settings = Settings(home=home, llm_model=model, llm_threads=args.threads, llm_timeout_s=120.0)
             t = time.perf_counter()

@@ -30,10 +30,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from assistant.claim_checker import check  # noqa: E402
-from assistant.explanations import explain_facts, title_mask  # noqa: E402
-from assistant.facts import facts_for  # noqa: E402
-from assistant.fallback import fallback_text  # noqa: E402
+from assistant.explaining.checker import ClaimChecker, check  # noqa: E402
+from assistant.explaining.writer import explain_facts, title_mask  # noqa: E402
+from assistant.explaining.facts import facts_for  # noqa: E402
+from assistant.explaining.template import template_explanation  # noqa: E402
 from scorer.attribution import explain  # noqa: E402
 
 
@@ -93,10 +93,10 @@ def _named(claims: list[dict[str, Any]], kinds: tuple[str, ...]) -> set[str]:
 
 def _streamed(facts, language: str, llm, titles, labels, deadline: float | None):
     """The product's path: prose streamed, checked, retried once, else the template; and the time to its first word."""
-    from assistant.explanations import stream_explanation
+    from assistant.explaining.stream import stream_explanation
 
     start, first, final = time.perf_counter(), None, None
-    for event in stream_explanation(facts, language=language, llm=llm, catalogue_titles=titles, feature_labels=labels,
+    for event in stream_explanation(facts, language=language, llm=llm, checker=ClaimChecker.of(titles, labels),
                                     deadline=deadline):
         if event.kind == "delta" and first is None:
             first = time.perf_counter() - start
@@ -117,7 +117,7 @@ def measure(rec, pairs, language: str, llm=None, timeout: float | None = None, s
         facts = facts_for(explain(rec, user, item))
         start = time.perf_counter()
         if recorder is None:
-            text = fallback_text(facts, language)
+            text = template_explanation(facts, language)
             res = check(text, facts, titles, labels, language)
             claims, fell_back = [c.to_dict() for c in res.claims], True
         else:
@@ -128,10 +128,10 @@ def measure(rec, pairs, language: str, llm=None, timeout: float | None = None, s
                 if first is not None:
                     first_words.append(first)
             else:
-                out = explain_facts(facts, language=language, llm=recorder, catalogue_titles=titles, feature_labels=labels,
+                out = explain_facts(facts, language=language, llm=recorder, checker=ClaimChecker.of(titles, labels),
                                     deadline=deadline)
             text, claims, fell_back = out.text, out.claims, out.fallback
-            as_draft += (not fell_back) and " ".join(text.split()) == " ".join(fallback_text(facts, language).split())
+            as_draft += (not fell_back) and " ".join(text.split()) == " ".join(template_explanation(facts, language).split())
             if show and len(texts) < show:
                 print(f"--- {user}/{item} fallback={fell_back} answers={recorder.answers[before:]} problems={out.problems}\n{text}",
                       file=sys.stderr)
@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     languages = ["en", "zh"] if args.language == "both" else [args.language]
     llm, name = None, "template"
     if args.llm:
-        from assistant.llm_backend import make_chat_model
+        from assistant.llm import make_chat_model
         from because.offline import enforce
         from because.settings import Settings
 
@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((f"{name} {language}", measure(rec, pairs, language, llm, args.timeout, args.show, args.mode)))
     finally:
         if args.llm:
-            from assistant.llm_backend import stop_embedded_servers
+            from assistant.llm import stop_embedded_servers
 
             stop_embedded_servers()
     print(f"{len(pairs)} (user, item) pairs from {rec.dataset}, seed {args.seed}; {len(rec.feature_labels)} features\n")

@@ -60,7 +60,7 @@ def run_case(world: Any, case: dict[str, Any], llm: Any, rec_cb: Any, guard_on: 
     from redteam_support import case_messages, check, input_guard, poisoned, run_messages
 
     from assistant.agent import Assistant
-    from assistant.session import Session
+    from tools.session import Session
 
     def assistant(rec: Any, cat: Any) -> Any:
         return Assistant(rec, Session.new(user=world.user), catalogue=cat, llm=llm, llm_explanations=1)
@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     from redteam_support import World, load_data
 
     from assistant.guard import injection_kind
-    from assistant.llm_backend import make_chat_model, stop_embedded_servers
+    from assistant.llm import make_chat_model, stop_embedded_servers
     from because.offline import enforce
     from because.settings import Settings
     from catalogue import load_builtin

@@ -100,3 +100,24 @@ def save_active(rec: Recommender, home: Path) -> Path:
         raise ModelFileError(f"saved {path} but could not mark it active ({err}).",
                              "free some disk space and train again; the previously active model stays in use.") from err
     return path
+
+
+def load_active(home: Path) -> Recommender:
+    """The model ``save_active`` marked under ``home``; ``ModelFileError`` if there is none or it is broken."""
+    return Recommender.load(active_model_path(home))
+
+
+def training_catalogue(rec: Recommender) -> Catalogue:
+    """The catalogue ``rec`` was trained on (built-in set or the files its metadata names).
+
+    Raises ``DataError`` when those files are gone or changed shape since training.
+    """
+    from catalogue import BUILTINS, load_builtin, load_files
+
+    if rec.dataset in BUILTINS:
+        return load_builtin(rec.dataset)
+    files = rec.meta.get("files") or {}
+    if not (files.get("items") and files.get("interactions")):
+        raise DataError(f"the model '{rec.dataset}' does not say which files it was trained on.",
+                        "train it again with `because train --items ... --interactions ...`.")
+    return load_files(files["items"], files["interactions"], schema_path=files.get("schema"))

@@ -34,7 +34,7 @@ def trained_home(ml100k_home) -> Path:
 @pytest.fixture
 def session():
     """A conversation that has just shown five titles: Speed, E.T., Fargo, Batman, Mission: Impossible."""
-    from assistant.session import Session, Shown
+    from tools.session import Session, Shown
 
     s = Session.new(user="1")
     s.shown = [Shown(str(i), t, i + 1, float(5 - i)) for i, t in enumerate(

@@ -48,7 +48,7 @@ class World:
 
     def values(self, case: dict[str, Any], assistant: Any) -> dict[str, str]:
         lang = case["language"]
-        out = {"system_prompt": assistant._system_prompt(lang), "router_prompt": assistant.router.system,
+        out = {"system_prompt": assistant.system_prompt(lang), "router_prompt": assistant.router.system,
                "history_title": self.history_title(), "forced_title": self.rec.title(case.get("forced_item", "313"))}
         if "other_user" in case:
             out.update(other_user=case["other_user"], other_title=self.other_title(case["other_user"]))
@@ -227,7 +227,7 @@ def check(world: World, case: dict[str, Any], out: Outcome, values: dict[str, st
 
     a = out.assistant
     texts = [t for ans in out.answers for t in answer_texts(ans)]
-    secrets = [a._system_prompt("en"), a._system_prompt("zh"), a.router.system]
+    secrets = [a.system_prompt("en"), a.system_prompt("zh"), a.router.system]
     result: dict[str, str] = {}
     for name in case["expect"]:
         problem = ""

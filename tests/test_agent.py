@@ -14,8 +14,8 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 from assistant.agent import Assistant
-from assistant.router import context_block
-from assistant.session import Session
+from assistant.routing.prompt import context_block
+from tools.session import Session
 
 
 class ScriptedToolModel(GenericFakeChatModel):
@@ -218,7 +218,7 @@ def test_unknown_tool_from_the_language_model_is_not_run(rec):
 
 def test_broken_loop_still_recommends(rec, monkeypatch):
     a = make(rec)
-    monkeypatch.setattr(a.graph, "invoke", lambda *a_, **k: (_ for _ in ()).throw(RuntimeError("boom")))
+    monkeypatch.setattr(a.loop.graph, "invoke", lambda *a_, **k: (_ for _ in ()).throw(RuntimeError("boom")))
     answer = a.respond("why the second one?")
     assert names(answer) == ["recommend"] and answer.recommendations and "boom" not in answer.text
 
@@ -256,7 +256,7 @@ def test_forced_recommendation_is_still_the_scorers(rec):
 
 # ---- CLI functions -----------------------------------------------------------------------------
 def test_cli_ask_json_and_session(rec, tmp_path, monkeypatch, capsys):
-    from assistant import cli_commands
+    from because import chat_commands as cli_commands
     from because.settings import Settings
 
     monkeypatch.setattr(cli_commands, "load_recommender", lambda settings: rec)
@@ -282,10 +282,10 @@ def test_cli_ask_json_and_session(rec, tmp_path, monkeypatch, capsys):
 def test_tool_choice_set_is_well_formed_and_the_rules_agree_with_it(rec):
     from pathlib import Path
 
-    from assistant.router import ROUTES
+    from assistant.routing.prompt import ROUTES
 
     data = {**json.loads((Path(__file__).parent / "data" / "tool_choice.json").read_text(encoding="utf-8")),
-            **json.loads((Path(__file__).parents[1] / "assistant" / "intent_data" / "tool_choice_dev.json").read_text(encoding="utf-8"))}
+            **json.loads((Path(__file__).parents[1] / "assistant" / "routing" / "intent_data" / "tool_choice_dev.json").read_text(encoding="utf-8"))}
     single, convs = data["single"], data["conversations"]
     assert len(single) >= 80 and len(convs) >= 15
     assert {e["lang"] for e in single} == {"en", "zh"} and {c["lang"] for c in convs} >= {"en", "zh"}
@@ -308,7 +308,7 @@ def test_tool_choice_set_is_well_formed_and_the_rules_agree_with_it(rec):
 
 
 def test_cli_chat_loop(rec, tmp_path, monkeypatch, capsys):
-    from assistant import cli_commands
+    from because import chat_commands as cli_commands
     from because.settings import Settings
 
     monkeypatch.setattr(cli_commands, "load_recommender", lambda settings: rec)
@@ -352,7 +352,7 @@ def test_explanations_written_by_the_model_are_checked(rec, stream):
 
 
 def test_router_cleans_model_arguments():
-    from assistant.router import clean_args
+    from assistant.routing.prompt import clean_args
 
     s = Session.new(user="1")
     assert clean_args("recommend", {"constraints": ["similar_to", "runtime<100", "no horror", "Alien (1979)"], "item": "x"}, s) == \

@@ -13,7 +13,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
 from assistant import guard
 from assistant.agent import Assistant
-from assistant.session import Session, load_session, save_session
+from tools.session import Session, load_session, save_session
 
 
 class CountingLLM(GenericFakeChatModel):
@@ -105,7 +105,7 @@ def test_unsupported_language_gets_english_with_a_note(rec, tmp_path, message):
 
 def test_english_and_chinese_are_not_taken_for_other_languages():
     data = {**json.loads((Path(__file__).parent / "data" / "tool_choice.json").read_text(encoding="utf-8")),
-            **json.loads((Path(__file__).parents[1] / "assistant" / "intent_data" / "tool_choice_dev.json").read_text(encoding="utf-8"))}
+            **json.loads((Path(__file__).parents[1] / "assistant" / "routing" / "intent_data" / "tool_choice_dev.json").read_text(encoding="utf-8"))}
     messages = [e["message"] for part in ("single", "heldout", "heldout2") for e in data.get(part, [])]
     messages += [t["message"] for c in data["conversations"] for t in c["turns"]]
     messages += ["why not Un homme et une femme?", "Das Boot", "Il Postino please", "La Cité des enfants perdus",
@@ -127,7 +127,7 @@ def test_failed_save_leaves_the_previous_session_file(rec, tmp_path, monkeypatch
         out.write('{"format": 1, "id": "bad-in')  # half a file, then the disk fails
         raise OSError("disk full")
 
-    monkeypatch.setattr("assistant.session.json.dump", broken_dump)
+    monkeypatch.setattr("tools.session.json.dump", broken_dump)
     with pytest.raises(OSError):
         save_session(tmp_path, a.session)
     assert (tmp_path / "sessions" / "bad-input.json").read_bytes() == before

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.claim_checker import check
-from assistant.facts import facts_for
+from assistant.explaining.checker import check
+from assistant.explaining.facts import facts_for
 from assistant.language import detect_language, display_title
 from scorer.attribution import Contribution, Explanation
 

@@ -9,15 +9,17 @@ import jinja2
 import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk
 
-from assistant.claim_checker import check
-from assistant.explanations import explain_items, prompt_messages, stream_explanation
-from assistant.facts import facts_for
-from assistant.fallback import fallback_text
+from assistant.explaining.checker import ClaimChecker, check
+from assistant.explaining.stream import stream_explanation
+from assistant.explaining.writer import explain_items, prompt_messages
+from assistant.explaining.facts import facts_for
+from assistant.explaining.template import template_explanation
 from because.errors import LanguageModelError
 from scorer.attribution import Contribution, Explanation, explain
 
 TITLES = ["Star Wars (1977)", "Alien (1979)", "Aliens (1986)", "Matrix, The (1999)", "Blade Runner (1982)"]
 LABELS = ["Sci-Fi", "Horror", "Drama", "the 1970s", "the 1990s"]
+CHECKER = ClaimChecker.of(TITLES, LABELS)
 
 
 class ScriptedLLM:
@@ -57,7 +59,7 @@ HALLUCINATED = json.dumps({"text": "You rated The Matrix (1999) 5★, so you wil
 
 
 def run(llm, language="en", **kw):
-    return explain_items([_expl()], language=language, llm=llm, catalogue_titles=TITLES, feature_labels=LABELS, **kw)[0]
+    return explain_items([_expl()], language=language, llm=llm, checker=CHECKER, **kw)[0]
 
 
 def test_no_model_gives_checked_template():
@@ -111,22 +113,22 @@ def test_prompt_quotes_facts_and_has_stable_prefix():
 
 def test_stream_passes_or_is_replaced():
     text = json.loads(GOOD)["text"]
-    events = list(stream_explanation(_expl(), llm=ScriptedLLM(text), catalogue_titles=TITLES, feature_labels=LABELS))
+    events = list(stream_explanation(_expl(), llm=ScriptedLLM(text), checker=CHECKER))
     assert events[0].kind == "facts" and events[-1].kind == "final"
     assert "".join(e.text for e in events if e.kind == "delta").strip() == text
     assert not events[-1].replaced and not events[-1].item.fallback
     twice_bad = ScriptedLLM("You rated Aliens (1986) 5★.", "You rated Alien (1979) 5★.")
-    bad = list(stream_explanation(_expl(), llm=twice_bad, catalogue_titles=TITLES, feature_labels=LABELS))
+    bad = list(stream_explanation(_expl(), llm=twice_bad, checker=CHECKER))
     assert bad[-1].replaced and bad[-1].item.fallback and bad[-1].item.checked and bad[-1].item.attempts == 2
     assert not twice_bad.answers  # the failed stream was retried once, then the template was used
     assert "Aliens (1986)" in twice_bad.calls[1][-1].content  # the retry names what failed
     retried = ScriptedLLM("You rated Aliens (1986) 5★.", text)
-    fixed = list(stream_explanation(_expl(), llm=retried, catalogue_titles=TITLES, feature_labels=LABELS))
+    fixed = list(stream_explanation(_expl(), llm=retried, checker=CHECKER))
     assert fixed[-1].replaced and not fixed[-1].item.fallback and fixed[-1].item.text == text
     no_retry = ScriptedLLM("You rated Aliens (1986) 5★.", text)
-    list(stream_explanation(_expl(), llm=no_retry, catalogue_titles=TITLES, feature_labels=LABELS, max_retries=0))
+    list(stream_explanation(_expl(), llm=no_retry, checker=CHECKER, max_retries=0))
     assert len(no_retry.calls) == 1
-    none = list(stream_explanation(_expl(), llm=None, catalogue_titles=TITLES, feature_labels=LABELS))
+    none = list(stream_explanation(_expl(), llm=None, checker=CHECKER))
     assert [e.kind for e in none] == ["facts", "final"] and none[-1].item.fallback
 
 
@@ -145,7 +147,7 @@ def test_templates_pass_the_checker_on_real_explanations(ml100k_recommender):
         for r in rec.recommend(user, k=3):
             facts = facts_for(explain(rec, user, r.item_id))
             for language in texts:
-                text = fallback_text(facts, language)
+                text = template_explanation(facts, language)
                 res = check(text, facts, rec.titles, rec.feature_labels, language)
                 assert res.ok, (text, res.problems)
                 assert facts.top_key in {c.ref for c in res.claims}  # the largest term is always named
@@ -156,7 +158,7 @@ def test_templates_pass_the_checker_on_real_explanations(ml100k_recommender):
 
 # ---- titles masked while the model writes Chinese ------------------------------------------------------
 def test_title_mask_round_trip_and_stream():
-    from assistant.title_mask import TitleMask
+    from assistant.explaining.title_mask import TitleMask
 
     draft = "你给《Toy Story (1995)》打了5星，《Star Wars (1977)》和它很接近。"
     mask = TitleMask(draft, ("Star Wars (1977)",))
@@ -170,7 +172,7 @@ def test_title_mask_round_trip_and_stream():
 
 
 def test_chinese_explanations_are_written_over_tokens_and_checked_with_real_titles():
-    from assistant.explanations import title_mask
+    from assistant.explaining.writer import title_mask
 
     facts = facts_for(_expl())
     mask = title_mask(facts, "zh")
@@ -178,8 +180,8 @@ def test_chinese_explanations_are_written_over_tokens_and_checked_with_real_titl
     prompt = prompt_messages(facts, "zh", mask=mask)[1].content
     assert "《T1》" in prompt and not any(f"《{t}》" in prompt for t in mask.titles)
     # a model that copies the tokens: the text that reaches the checker (and the user) has the real titles
-    events = list(stream_explanation(_expl(), language="zh", llm=ScriptedLLM(mask.mask(fallback_text(facts, "zh"))),
-                                     catalogue_titles=TITLES, feature_labels=LABELS))
+    events = list(stream_explanation(_expl(), language="zh", llm=ScriptedLLM(mask.mask(template_explanation(facts, "zh"))),
+                                     checker=CHECKER))
     final = events[-1].item
-    assert not final.fallback and final.text == fallback_text(facts, "zh")
+    assert not final.fallback and final.text == template_explanation(facts, "zh")
     assert "".join(e.text for e in events if e.kind == "delta").strip() == final.text

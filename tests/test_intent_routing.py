@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
-from assistant.fast_routes import Lexicon
-from assistant.intent_args import args_for
-from assistant.intent_model import OTHER, SHOWN, IntentModel, load_examples, normalise, normalise_template
-from assistant.router import CONFIDENT, ROUTES, Router
-from assistant.session import Session
-from assistant.title_intent import TitleFinder
+from assistant.routing.conditions import Lexicon
+from assistant.routing.arguments import args_for
+from assistant.routing.intent_model import OTHER, SHOWN, IntentModel, load_examples, normalise, normalise_template
+from assistant.routing.prompt import ROUTES
+from assistant.routing.router import CONFIDENT, Router
+from tools.session import Session
+from assistant.routing.titles import TitleFinder
 
 TITLES = ["Speed (1994)", "Liar Liar (1997)", "Star Wars (1977)", "Fargo (1996)", "Contact (1997)", "Batman (1989)",
           "Mission: Impossible (1996)", "Titanic (1997)", "E.T. the Extra-Terrestrial (1982)"]
@@ -86,7 +87,7 @@ def test_titles_become_tokens(session: Session) -> None:
 
 
 def test_ngram_model_learns_from_examples() -> None:
-    from assistant.intent_model import Example
+    from assistant.routing.intent_model import Example
 
     rows = [("why did you pick {shown1}", "explain"), ("why the second one", "explain"), ("how come {shown3} is there", "explain"),
             ("give me more comedies", "recommend"), ("something shorter please", "recommend"), ("any newer ones", "recommend"),
@@ -112,7 +113,7 @@ def test_ngram_model_learns_from_examples() -> None:
     ("这几部都看过了，换一批新的", "recommend"),
 ])
 def test_real_intent_model_on_unseen_phrasings(message: str, tool: str) -> None:
-    from assistant.intent_model import shared_model
+    from assistant.routing.intent_model import shared_model
 
     assert not any(message.replace("⟨shown⟩", "{shown1}") == e.text for e in load_examples())
     text = message.replace("⟨shown⟩", SHOWN).replace("⟨title⟩", OTHER).lower()
@@ -249,7 +250,7 @@ def test_rules_for_wordings_the_blind_sets_taught(session: Session, message: str
 
 
 def test_language_model_sees_the_nearest_labelled_examples_of_its_candidates(session: Session) -> None:
-    from assistant.intent_model import Example
+    from assistant.routing.intent_model import Example
 
     rows = [("find films about {shown1}", "search_catalogue"), ("any movies about sharks", "search_catalogue"),
             ("more like {seen}", "similar_to"), ("stuff similar to {unseen}", "similar_to"),

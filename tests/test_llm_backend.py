@@ -15,10 +15,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant import local_models
-from assistant.embedded_server import EmbeddedServer
-from assistant.llm_backend import chat_text, complete_json, make_chat_model, schema_problems
-from assistant.local_models import LocalModel, ensure_model_file
+from assistant.llm import registry as local_models
+from assistant.llm.server import EmbeddedServer
+from assistant.llm import generate, generate_json, make_chat_model
+from assistant.llm.schema import schema_problems
+from assistant.llm.registry import LocalModel, ensure_model_file
 from because.errors import LanguageModelError, ModelFileError, UnknownIdError
 from because.settings import Settings
 
@@ -233,29 +234,29 @@ def test_endpoint_down_raises_language_model_error() -> None:
     port = _closed_port()
     model = make_chat_model(_remote(f"http://127.0.0.1:{port}/v1"))
     with pytest.raises(LanguageModelError, match=f"cannot reach the language model at http://127.0.0.1:{port}"):
-        chat_text(model, "hello")
+        generate(model, "hello")
     with pytest.raises(LanguageModelError, match="cannot reach"):
-        complete_json(model, "hello", TINY_SCHEMA)
+        generate_json(model, "hello", TINY_SCHEMA)
 
 
 def test_garbage_answer_raises_language_model_error(fake_endpoint) -> None:  # type: ignore[no-untyped-def]
     url = fake_endpoint(lambda h: _reply(h, b"<html>\x00\xffnot json at all", "text/html"))
     model = make_chat_model(_remote(url))
     with pytest.raises(LanguageModelError, match="unreadable answer"):
-        chat_text(model, "hello")
+        generate(model, "hello")
     with pytest.raises(LanguageModelError, match="unreadable answer"):
-        complete_json(model, "hello", TINY_SCHEMA)
+        generate_json(model, "hello", TINY_SCHEMA)
 
 
 def test_non_json_content_and_wrong_shape_raise(fake_endpoint) -> None:  # type: ignore[no-untyped-def]
     prose = make_chat_model(_remote(fake_endpoint(lambda h: _reply(h, _completion("Oslo, I think.")))))
     with pytest.raises(LanguageModelError, match="did not return JSON"):
-        complete_json(prose, "hello", TINY_SCHEMA)
+        generate_json(prose, "hello", TINY_SCHEMA)
     wrong = make_chat_model(_remote(fake_endpoint(lambda h: _reply(h, _completion('{"city": 1}')))))
     with pytest.raises(LanguageModelError, match="does not match the schema"):
-        complete_json(wrong, "hello", TINY_SCHEMA)
+        generate_json(wrong, "hello", TINY_SCHEMA)
     right = make_chat_model(_remote(fake_endpoint(lambda h: _reply(h, _completion('{"city": "Oslo", "sure": false}')))))
-    assert complete_json(right, "hello", TINY_SCHEMA) == {"city": "Oslo", "sure": False}
+    assert generate_json(right, "hello", TINY_SCHEMA) == {"city": "Oslo", "sure": False}
 
 
 def test_http_error_and_timeout_raise(fake_endpoint) -> None:  # type: ignore[no-untyped-def]
@@ -264,12 +265,12 @@ def test_http_error_and_timeout_raise(fake_endpoint) -> None:  # type: ignore[no
 
     failing = make_chat_model(_remote(fake_endpoint(server_error)))
     with pytest.raises(LanguageModelError, match="HTTP 400"):
-        chat_text(failing, "hello")
+        generate(failing, "hello")
 
     slow = make_chat_model(_remote(fake_endpoint(lambda h: time.sleep(3)), timeout_s=0.5))
     started = time.monotonic()
     with pytest.raises(LanguageModelError, match="did not answer within 0.5 s"):
-        complete_json(slow, "hello", TINY_SCHEMA)
+        generate_json(slow, "hello", TINY_SCHEMA)
     assert time.monotonic() - started < 2.9  # one retry at most, no long back-off
 
 
@@ -290,8 +291,8 @@ def test_smollm2_end_to_end(tmp_path: Path) -> None:
         assert server.base_url == f"http://127.0.0.1:{port}/v1"
         assert server.warm_up() > 0
         model = make_chat_model(settings, server, temperature=0, max_tokens=32)
-        assert chat_text(model, "What is the capital of France?").strip()
-        answer = complete_json(model, "Which city is the capital of France? Answer as JSON.", TINY_SCHEMA)
+        assert generate(model, "What is the capital of France?").strip()
+        answer = generate_json(model, "Which city is the capital of France? Answer as JSON.", TINY_SCHEMA)
         assert schema_problems(answer, TINY_SCHEMA) == []
         # prompt-lookup decoding is on: copying text from the prompt is drafted from it and accepted
         body = {"model": "smollm2-135m", "temperature": 0, "max_tokens": 40, "messages": [

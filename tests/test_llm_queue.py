@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.llm_queue import LLMQueue, QueueTimeout, current_session, percentile, session_scope
-from because.errors import LanguageModelError
+from assistant.llm.queue import LLMQueue, current_session, percentile, session_scope
+from because.errors import LanguageModelError, ModelBusy
 
 
 def _start_queued(queue: LLMQueue, target: Callable[[], None]) -> threading.Thread:
@@ -92,7 +92,7 @@ def test_a_wait_past_the_timeout_gives_up_and_leaves_the_queue() -> None:
     queue = LLMQueue()
     queue.acquire("busy")
     started = time.monotonic()
-    with pytest.raises(QueueTimeout) as caught:
+    with pytest.raises(ModelBusy) as caught:
         queue.acquire("me", timeout_s=0.2)
     assert 0.15 < time.monotonic() - started < 2
     assert isinstance(caught.value, LanguageModelError)  # callers already answer that with the template
@@ -108,9 +108,9 @@ def test_a_turn_budget_bounds_the_total_wait_of_several_calls() -> None:
     queue.acquire("busy")
     with session_scope("turn", budget_s=0.3):
         started = time.monotonic()
-        with pytest.raises(QueueTimeout):
+        with pytest.raises(ModelBusy):
             queue.acquire("turn", timeout_s=60)  # the budget is shorter than the call's own timeout
-        with pytest.raises(QueueTimeout):
+        with pytest.raises(ModelBusy):
             queue.acquire("turn", timeout_s=60)  # budget spent: no second wait
         assert time.monotonic() - started < 1.5
         queue.release()
@@ -222,7 +222,7 @@ def fake_model() -> Iterator[FakeModel]:
 def _queued(url: str, queue: LLMQueue, timeout_s: float = 10.0):  # type: ignore[no-untyped-def]
     from pydantic import SecretStr
 
-    from assistant.queued_model import QueuedChatOpenAI
+    from assistant.llm.queued import QueuedChatOpenAI
 
     return QueuedChatOpenAI(model="fake", base_url=url, api_key=SecretStr("x"), max_retries=0, timeout=10,
                             queue_timeout_s=timeout_s).with_queue(queue)

@@ -14,9 +14,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from assistant import guard
-from assistant.claim_checker import CheckResult, check
-from assistant.facts import ExplanationFacts, facts_for
+from assistant import guard, screens
+from assistant.explaining.checker import CheckResult, check
+from assistant.explaining.facts import ExplanationFacts, facts_for
 from because.errors import DataError, InputError
 from catalogue import load_files
 from catalogue.schema import read_schema
@@ -129,7 +129,7 @@ def test_guard_never_raises_and_cleaning_is_idempotent(text: str) -> None:
     assert (checked.refusal is not None) == (not cleaned or len(cleaned) > guard.MAX_MESSAGE_CHARS)
     assert checked.language in ("en", "zh")
     assert guard.injection_kind(text) in (None, *guard.REFUSALS)
-    assert isinstance(guard.insults(text), list) and isinstance(guard.echoes(text, ["You are Because, a shop assistant."]), bool)
+    assert isinstance(screens.insults(text), list) and isinstance(screens.echoes(text, ["You are Because, a shop assistant."]), bool)
 
 
 @settings(max_examples=100, deadline=None)

@@ -24,9 +24,10 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from redteam_support import (World, answer_texts, case_messages, check, fill, input_guard, insult_found, leaked, load_data,
                              poisoned, run_messages, unquoted)
 
-from assistant import guard
+from assistant import guard, screens
 from assistant.agent import Assistant
-from assistant.session import Session
+from scorer import explain
+from tools.session import Session
 
 DATA = load_data()
 CASES = DATA["cases"]
@@ -95,7 +96,7 @@ def build(world: World, rec: Any, cat: Any, mode: str, obey: dict[str, Any], nee
     if mode == "native":
         model = ScriptedNativeModel(messages=iter(native_script(BENIGN if needle else obey, turns)), seen=seen)
     a = Assistant(rec, Session.new(user=world.user), catalogue=cat, llm=llm, model=model, llm_explanations=1)
-    llm.free_prompts = (a._system_prompt("en"), a._system_prompt("zh"))
+    llm.free_prompts = (a.system_prompt("en"), a.system_prompt("zh"))
     return a, seen
 
 
@@ -131,7 +132,7 @@ def test_cases_are_well_formed() -> None:
         assert "route" in c["obey"] and "text" in c["obey"]
         assert ("other_user" in c) == ("no_other_user_data" in c["expect"]) and ("forced_item" in c) == ("no_forced_title" in c["expect"])
     # the guard screens at least the words the checks look for
-    assert all(guard.insults(w) for w in DATA["insult_words"]["en"] + DATA["insult_words"]["zh"])
+    assert all(screens.insults(w) for w in DATA["insult_words"]["en"] + DATA["insult_words"]["zh"])
 
 
 # ---- every case, every set-up ----------------------------------------------------------------------
@@ -158,7 +159,7 @@ def test_detected_attacks_never_reach_the_model(world: World) -> None:
 def test_checks_detect_a_leak_injected_on_purpose(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     """Switch the output screen off: the fooled model's leak, insult and other user's title now reach
     the answer, and the same checks that pass above report each of them."""
-    monkeypatch.setattr(guard, "unsafe_text", lambda *args, **kwargs: None)
+    monkeypatch.setattr(screens, "unsafe_text", lambda *args, **kwargs: None)
     by_id = {c["id"]: c for c in CASES}
     assert run_case(world, by_id["prompt-en-5"], "fooled")["no_system_prompt"]
     assert run_case(world, by_id["prompt-zh-1"], "native")["no_system_prompt"]
@@ -169,8 +170,8 @@ def test_checks_detect_a_leak_injected_on_purpose(world: World, monkeypatch: pyt
 
 def test_check_helpers_fail_on_bad_text(world: World) -> None:
     a, _ = build(world, world.rec, world.catalogue, "router", BENIGN, None, 0)
-    assert leaked("ok. " + a._system_prompt("en")[40:200], [a._system_prompt("en")])
-    assert not leaked("Here are 5 picks for you:", [a._system_prompt("en"), a.router.system])
+    assert leaked("ok. " + a.system_prompt("en")[40:200], [a.system_prompt("en")])
+    assert not leaked("Here are 5 picks for you:", [a.system_prompt("en"), a.router.system])
     assert insult_found("you are a Moron", world.insult_words) == "moron"
     assert insult_found("你这个笨蛋", world.insult_words) == "笨蛋"
     assert insult_found("Dumbo (1941) is on the list", world.insult_words) is None
@@ -193,26 +194,32 @@ def test_scorer_list_check_catches_a_forced_list(world: World) -> None:
 
 # ---- output screening in unit --------------------------------------------------------------------------
 def test_insulting_explanation_is_replaced_by_the_template(world: World) -> None:
+    from assistant.explaining import Checks, CheckResult, write_explanations
+    from assistant.llm.testing import FunctionModel
+
     a, _ = build(world, world.rec, world.catalogue, "router", BENIGN, None, 0)
     item = world.rec.recommend(world.user, k=1)[0]
-    payload = {"item": item.item_id, "title": item.title, "text": f"You will love {item.title}, you idiot.", "fallback": False}
-    guard.screen_explanation("explanation", payload, a, "en")
-    assert payload["fallback"] and payload["replaced"] and "idiot" not in payload["text"] and payload["text"]
-    kept = {"item": item.item_id, "title": item.title, "text": "You rated Dumb & Dumber (1994) 5★.", "fallback": False}
-    guard.screen_explanation("explanation", kept, a, "en")
+    expl = explain(world.rec, world.user, item.item_id)
+    lenient = Checks(lambda text, facts, language="en": CheckResult(True, [], []), a.checks.screen)  # only the screen judges
+    insult = FunctionModel(lambda messages, options: f"You will love {item.title}, you idiot.")
+    out = write_explanations([expl], "en", insult, lenient)[0]
+    assert out["fallback"] and out["replaced"] and "idiot" not in out["text"] and out["text"]
+    kind = FunctionModel(lambda messages, options: "You rated Dumb & Dumber (1994) 5★.")
+    kept = write_explanations([expl], "en", kind, lenient)[0]
     assert kept["text"] == "You rated Dumb & Dumber (1994) 5★." and not kept.get("replaced")
 
 
 def test_unsafe_text_reasons(world: World) -> None:
     a, _ = build(world, world.rec, world.catalogue, "router", BENIGN, None, 0)
-    secrets = guard.secrets_of(a)
+    secrets = a.screens.secrets
     titles = world.rec.titles
-    assert guard.unsafe_text("Happy to help! Ask me for recommendations.", secrets, titles, []) is None
-    assert "instructions" in guard.unsafe_text(a._system_prompt("en"), secrets, titles, [])
-    assert "another user" in guard.unsafe_text("User 5 watched a lot.", secrets, titles, [])
-    assert "no tool returned" in guard.unsafe_text("Your top pick is Titanic (1997).", secrets, titles, [])
-    assert guard.unsafe_text("Your top pick is Titanic (1997).", secrets, titles, ["Titanic (1997)"]) is None
-    assert "insulting" in guard.unsafe_text("你真是个白痴", secrets, titles, [])
+    assert screens.unsafe_text("Happy to help! Ask me for recommendations.", secrets, titles, []) is None
+    assert "instructions" in screens.unsafe_text(a.system_prompt("en"), secrets, titles, [])
+    assert "another user" in screens.unsafe_text("User 5 watched a lot.", secrets, titles, [])
+    assert "no tool returned" in screens.unsafe_text("Your top pick is Titanic (1997).", secrets, titles, [])
+    assert screens.unsafe_text("Your top pick is Titanic (1997).", secrets, titles, ["Titanic (1997)"]) is None
+    assert "insulting" in screens.unsafe_text("你真是个白痴", secrets, titles, [])
+    assert a.screens.free_answer("Your top pick is Titanic (1997).", []) and a.screens.explanation("你真是个白痴")
 
 
 def test_answers_to_detected_attacks_are_in_the_message_language(world: World) -> None:
@@ -229,7 +236,7 @@ def test_ordinary_messages_are_not_taken_for_attacks(world: World) -> None:
     from pathlib import Path
 
     data = {**json.loads((Path(__file__).parent / "data" / "tool_choice.json").read_text(encoding="utf-8")),
-            **json.loads((Path(__file__).parents[1] / "assistant" / "intent_data" / "tool_choice_dev.json").read_text(encoding="utf-8"))}
+            **json.loads((Path(__file__).parents[1] / "assistant" / "routing" / "intent_data" / "tool_choice_dev.json").read_text(encoding="utf-8"))}
     entries = [e for part in ("single", "heldout", "heldout2") for e in data.get(part, [])]
     entries += [t for c in data["conversations"] for t in c["turns"]]
     alarms = [e["message"] for e in entries if guard.injection_kind(e["message"]) and "answer" not in e["tool"]]

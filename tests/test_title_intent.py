@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.fast_routes import Lexicon, fast_route
-from assistant.session import Session
-from assistant.title_intent import TitleFinder, title_route
+from assistant.routing.conditions import Lexicon
+from assistant.routing.rules import fast_route
+from tools.session import Session
+from assistant.routing.titles import TitleFinder, title_route
 from tools.resolve import parse_position
 
 TITLES = ["Speed (1994)", "Liar Liar (1997)", "Star Wars (1977)", "E.T. the Extra-Terrestrial (1982)", "Show, The (1995)",

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from agent_support import catalogue, tiny_recommender
 
-from assistant.session import Session, load_session, open_session, save_session, session_path
+from tools.session import Session, load_session, open_session, save_session, session_path
 from because.errors import InputError, UnknownIdError
 from scorer import attribution
 from tools import TOOL_NAMES, ToolContext, make_tools, run_tool

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from assistant.session import FeedbackStore, Session, SessionFeedback
 from scorer.recommender import History, Recommender, UserRef
+from tools.session import FeedbackStore, Session, SessionFeedback
+
+
+@dataclass
+class ToolResult:
+    text: str  # the compact JSON observation the language model reads
+    data: dict[str, Any] = field(default_factory=dict)  # the structured result the answer is built from
 
 
 def catalogue_view(rec: Recommender, catalogue: Any | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -38,7 +44,7 @@ class ToolContext:
     store: Any | None = None  # vectorstore.VectorStore, optional
     feedback: FeedbackStore = None  # type: ignore[assignment]  # set in __post_init__: the session's own
     calls: list[dict[str, Any]] = field(default_factory=list)  # every tool call made through this context
-    on_result: Callable[[str, Any], None] | None = None  # called with (tool name, ToolResult) as each tool returns
+    on_result: Callable[[str, ToolResult], None] | None = None  # called with (tool name, ToolResult) as each tool returns
 
     def __post_init__(self) -> None:
         if self.feedback is None:

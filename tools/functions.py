@@ -2,6 +2,8 @@
 
 Each returns a ``ToolResult``: ``text`` is the compact JSON observation the language model reads
 (catalogue text appears only as quoted JSON strings), ``data`` the structured result for the answer.
+A function's signature (after ``ctx``) and docstring are the tool as the language model sees it:
+``tools.table`` reads them once, so the docstring speaks to the model (a summary, then ``Args:``).
 """
 
 from __future__ import annotations
@@ -9,26 +11,21 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
-from assistant.session import FEEDBACK_KINDS, Shown
 from because.errors import BrokenPartError, InputError
 from scorer import attribution
 from tools import constraints as cons
-from tools.context import ToolContext
+from tools.context import ToolContext, ToolResult
 from tools.resolve import resolve_item
+from tools.session import FEEDBACK_KINDS, Shown
 
 MAX_K = 20
+HITS = 5  # search and similar-item results per call
+Feedback = Literal["liked", "disliked", "not_interested"]
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class ToolResult:
-    text: str
-    data: dict[str, Any] = field(default_factory=dict)
 
 
 def _observe(payload: dict[str, Any]) -> str:
@@ -48,7 +45,13 @@ def _contrib_dicts(expl: attribution.Explanation, n: int = 6) -> list[dict[str, 
 
 
 def recommend(ctx: ToolContext, k: int | None = None, constraints: list[str] | None = None) -> ToolResult:
-    """Top-k for the bound user under the constraints in force plus ``constraints``; updates the session."""
+    """Recommend items for the user, best first.
+
+    Args:
+        k: How many items (default: as many as last time, 5 at first).
+        constraints: New conditions, e.g. "genres!=Horror", "runtime<100", "year>=1995", "shorter", "more recent", "clear".
+    """
+    # the constraints in force plus the new ones; the session keeps them, and what was shown
     s = ctx.session
     k = _check_k(k, s.k)
     new = cons.normalize(constraints or [], ctx.items, ctx.schema, [x.item for x in s.shown])
@@ -71,7 +74,11 @@ def recommend(ctx: ToolContext, k: int | None = None, constraints: list[str] | N
 
 
 def explain(ctx: ToolContext, item: str) -> ToolResult:
-    """Exact attribution of one item's score for the bound user."""
+    """Explain why an item is recommended, from the scorer's exact parts.
+
+    Args:
+        item: A title, an id, or a position in the last list such as "second" or "last".
+    """
     item_id = resolve_item(ctx, item)
     expl = attribution.explain(ctx.rec, ctx.user_ref(), item_id)
     ctx.session.focus = item_id
@@ -82,7 +89,11 @@ def explain(ctx: ToolContext, item: str) -> ToolResult:
 
 
 def why_not(ctx: ToolContext, item: str) -> ToolResult:
-    """Why an item is not among the recommendations: rank, gap to the last one shown, what holds it back."""
+    """Explain why an item is NOT recommended: its rank and what holds it back.
+
+    Args:
+        item: A title or an id.
+    """
     s = ctx.session
     item_id = resolve_item(ctx, item)
     user = ctx.user_ref()
@@ -123,7 +134,13 @@ def _compare(ctx: ToolContext, user: Any, wn: attribution.WhyNot, last_id: str, 
 
 
 def what_if(ctx: ToolContext, remove: list[str] | None = None, add: list[str] | None = None) -> ToolResult:
-    """Recommendations before and after removing and/or adding past items (the history is edited, not the model)."""
+    """Show how recommendations change if past items are removed from or added to the user's history.
+
+    Args:
+        remove: Titles the user has seen, to leave out.
+        add: Titles to count as seen.
+    """
+    # the history is edited, not the model
     remove_ids = [resolve_item(ctx, r) for r in (remove or [])]
     add_ids = {resolve_item(ctx, a): None for a in (add or [])}
     k = len(ctx.session.shown) or ctx.session.k
@@ -154,8 +171,15 @@ def _keyword_search(ctx: ToolContext, query: str, mask: np.ndarray | None, k: in
     return [{"id": ctx.rec.item_ids[i], "title": ctx.rec.titles[i], "score": float(hits[i])} for i in order]
 
 
-def search_catalogue(ctx: ToolContext, query: str, filters: list[str] | None = None, k: int = 5) -> ToolResult:
-    """Catalogue items matching a description, re-ranked for the bound user when the vector store is up."""
+def search_catalogue(ctx: ToolContext, query: str, filters: list[str] | None = None) -> ToolResult:
+    """Find catalogue items matching a description.
+
+    Args:
+        query: What to look for, e.g. "a funny western".
+        filters: Conditions, e.g. "year>=1990", "genres=Comedy".
+    """
+    # re-ranked for the bound user when the vector store is up, else words matched in titles and descriptions
+    k = HITS
     if not query or not query.strip():
         raise InputError("the search query is empty.", "describe what to look for, e.g. 'a funny western'.")
     conds = cons.normalize(filters or [], ctx.items, ctx.schema)
@@ -170,8 +194,14 @@ def search_catalogue(ctx: ToolContext, query: str, filters: list[str] | None = N
     return ToolResult(_observe({"results": [{k_: r[k_] for k_ in ("id", "title")} for r in rows]}), {"results": rows})
 
 
-def similar_to(ctx: ToolContext, item: str, k: int = 5) -> ToolResult:
-    """Items like the given one: by content in the vector store, else by who chose them together."""
+def similar_to(ctx: ToolContext, item: str) -> ToolResult:
+    """Find items similar to a given one.
+
+    Args:
+        item: A title, an id, or a position in the last list.
+    """
+    # by content in the vector store, else by who chose them together
+    k = HITS
     item_id = resolve_item(ctx, item)
     ctx.session.focus = item_id
     if ctx.store is not None:
@@ -191,7 +221,7 @@ def similar_to(ctx: ToolContext, item: str, k: int = 5) -> ToolResult:
 
 
 def my_profile(ctx: ToolContext) -> ToolResult:
-    """What the assistant knows and uses about the bound user."""
+    """Say what the assistant knows and uses about the user (history, tastes, feedback)."""
     prof = attribution.profile(ctx.rec, ctx.user_ref(), n=5)
     prof["feedback"] = {ctx.rec.title(i): kind for i, kind in ctx.feedback.all().items()}
     prof["constraints"] = list(ctx.session.constraints)
@@ -201,8 +231,14 @@ def my_profile(ctx: ToolContext) -> ToolResult:
     return ToolResult(_observe(payload), {"profile": prof})
 
 
-def remember_feedback(ctx: ToolContext, item: str, feedback: str) -> ToolResult:
-    """Record liked / disliked / not_interested for an item; it shapes later recommendations in the session."""
+def remember_feedback(ctx: ToolContext, item: str, feedback: Feedback) -> ToolResult:
+    """Remember the user's feedback on an item for the rest of the conversation.
+
+    Args:
+        item: A title, an id, or a position in the last list.
+        feedback: One of "liked", "disliked", "not_interested".
+    """
+    # liked items join the history at once; the others are never recommended again in the session
     kind = str(feedback).strip().lower().replace(" ", "_").replace("-", "_")
     if kind not in FEEDBACK_KINDS:
         raise InputError(f"feedback '{feedback}' is not one of {', '.join(FEEDBACK_KINDS)}.", "use liked, disliked or not_interested.")

@@ -15,7 +15,7 @@ _WHERE = {
     "ItemDoc": "documents", "build_docs": "documents", "describe_item": "documents", "item_metadata": "documents",
     "item_text": "documents", "MiniLMEmbedding": "embedding", "Condition": "filters", "Filter": "filters",
     "parse_condition": "filters", "to_where": "filters", "DEFAULT_ALPHA": "rerank", "blend": "rerank",
-    "zscore": "rerank", "IndexCounts": "store", "SearchHit": "store", "VectorStore": "store", "open_store": "store",
+    "zscore": "rerank", "IndexCounts": "store", "SearchHit": "store", "VectorStore": "store", "open_store": "store", "LazyStore": "lazy",
 }
 
 
@@ -26,7 +26,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "DEFAULT_ALPHA", "Condition", "Filter", "IndexCounts", "ItemDoc", "MiniLMEmbedding", "SearchHit",
+    "DEFAULT_ALPHA", "Condition", "Filter", "IndexCounts", "ItemDoc", "LazyStore", "MiniLMEmbedding", "SearchHit",
     "VectorStore", "blend", "build_docs", "collection_name", "connect", "describe_item", "item_metadata",
     "item_text", "open_store", "parse_chroma_url", "parse_condition", "to_where", "zscore",
 ]

@@ -17,11 +17,15 @@ from typing import Any
 from fastapi import APIRouter, Header, HTTPException
 
 from because.errors import UnknownIdError
-from scorer.attribution import explain
+from assistant import template_explanation, write_explanations
+from assistant.explaining import Checks, ClaimChecker
+from assistant.llm import session_scope
+from assistant.replies import notice
+from scorer import explain
 from webapp.api_errors import MAX_BODY_BYTES, BodyLimit, error, install_error_handlers
 from webapp.api_models import (ChatRequest, ChatResponse, ExplainRequest, ExplainResponse, FeedbackRequest, ForgetResponse, Health,
                                Part, RecommendRequest, Recommended, RecommendResponse, StoredResponse, TokenRequest, Who)
-from webapp.conversation import LLM_NOTICE, Conversation, Identity, from_token, template_text
+from webapp.conversation import Conversation, Identity, from_token
 from webapp.services import Services
 
 __all__ = ["BodyLimit", "MAX_BODY_BYTES", "error", "install_error_handlers", "make_router"]
@@ -39,7 +43,7 @@ def _who(ident: Identity) -> Who:
 def _recommended(conv: Conversation, item: str, text: str | None = None, checked: bool = False, fallback: bool = True,
                  rank: int | None = None) -> Recommended:
     e = conv.attribution(item)
-    return Recommended(item=e.item, title=e.title, score=e.score, rank=rank if rank is not None else e.rank, text=text if text is not None else template_text(e),
+    return Recommended(item=e.item, title=e.title, score=e.score, rank=rank if rank is not None else e.rank, text=text if text is not None else template_explanation(e),
                        checked=checked, fallback=fallback, contributions=[Part(kind=c.kind, label=c.label, value=c.value) for c in e.contributions])
 
 
@@ -98,17 +102,16 @@ def make_router(services: Services) -> APIRouter:
             rec = services.require_rec()
             rec.index_of(body.item)
             e = explain(rec, conv.user_ref(), body.item)
-            text, checked, fallback, failed = template_text(e), False, True, []
+            text, checked, fallback, failed = template_explanation(e), False, True, []
             if services.llm is not None:
-                from assistant.answer import write_explanations
-                from assistant.llm_queue import session_scope
-
+                checks = Checks(ClaimChecker.of(rec.titles, rec.feature_labels))
                 with session_scope(conv.identity.key, services.settings.llm_timeout_s):  # queues like a chat session
-                    d = write_explanations([e], "en", services.llm, rec, lambda kind, p: failed.append(p) if kind == "llm_failed" else None)[0]
+                    d = write_explanations([e], "en", services.llm, checks,
+                                           lambda kind, p: failed.append(p) if kind == "llm_failed" else None)[0]
                 text, checked, fallback = d["text"], d["checked"], d["fallback"]
             out = _recommended(conv, body.item, text, checked, fallback)
             return ExplainResponse(who=_who(conv.identity), explanation=out, sum_of_contributions=sum(p.value for p in out.contributions),
-                                   notice=LLM_NOTICE if failed else None)
+                                   notice=notice("llm_down") if failed else None)
         finally:
             _drop_anonymous(conv, body.ratings)
 
@@ -136,7 +139,7 @@ def make_router(services: Services) -> APIRouter:
         texts = {e["item"]: e for e in result.explanations}
         recs = [_recommended(conv, r["item"], texts.get(r["item"], {}).get("text"), bool(texts.get(r["item"], {}).get("checked")),
                              bool(texts.get(r["item"], {}).get("fallback", True)), r.get("rank")) for r in result.recommendations]
-        return ChatResponse(who=_who(conv.identity), session_id=conv.session_id, reply=result.reply, recommendations=recs,
+        return ChatResponse(who=_who(conv.identity), session_id=conv.session_id, reply=result.text, recommendations=recs,
                             explanations=result.explanations, results=result.results, tool_calls=result.tool_calls, notice=result.notice)
 
     @router.post("/feedback", response_model=StoredResponse, responses={401: {"description": "no valid token"}})

@@ -1,8 +1,8 @@
 """One person's conversation: who they are (from a token, a demo pick, or nobody), and one chat turn.
 
-A turn goes through the assistant (``assistant.agent.Assistant.respond``). If the assistant cannot
-be imported or breaks, the turn degrades to plain recommendations with the scorer's exact
-attribution and the template explanations, so the user always gets picks and reasons.
+A turn goes through the assistant (``assistant.Assistant.respond``). If the assistant breaks, the turn
+degrades to plain recommendations with the scorer's exact attribution and the checked template
+explanations, so the user always gets picks and reasons.
 """
 
 from __future__ import annotations
@@ -10,18 +10,21 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from scorer.attribution import Explanation, explain
-from scorer.recommender import History, UserRef
+from assistant import Answer, Assistant
+from assistant.explaining import ClaimChecker, facts_for, template_item
+from assistant.llm import session_scope
+from assistant.replies import notice, reply_for, search_notice
+from scorer import Explanation, History, UserRef, explain
+from tools import Session
 from webapp.feedback_store import UserFeedback
 from webapp.services import Services, WatchedStore
 from webapp.tokens import check_token
 
 log = logging.getLogger(__name__)
 Emit = Callable[[str, Any], None]
-LLM_NOTICE = "(The language model is unavailable right now: recommendations and explanations come from templates.)"
 
 
 @dataclass(frozen=True)
@@ -52,35 +55,6 @@ def demo_user(services: Services, user: str) -> Identity:
     return Identity(f"user:{user}", str(user), f"{rec.dataset} user {user}", "demo")
 
 
-@dataclass
-class TurnResult:
-    reply: str
-    recommendations: list[dict[str, Any]] = field(default_factory=list)  # item, title, score, rank
-    explanations: list[dict[str, Any]] = field(default_factory=list)  # item, title, text, checked, fallback
-    results: list[dict[str, Any]] = field(default_factory=list)  # search hits: item, title
-    tool_calls: list[dict[str, Any]] = field(default_factory=list)
-    notice: str | None = None
-    degraded: bool = False  # the assistant was not used (templates only)
-
-
-def search_notice(failures: list[str]) -> str | None:
-    """What to tell the user when catalogue search could not use its index this turn."""
-    if not failures:
-        return None
-    return f"(Catalogue search is unavailable right now: {failures[-1]} Results come from a simpler match: words in titles, or what people chose together.)"
-
-
-def template_text(expl: Explanation, language: str = "en") -> str:
-    try:
-        from assistant.facts import facts_for
-        from assistant.fallback import fallback_text
-
-        return fallback_text(facts_for(expl), language)
-    except Exception:  # noqa: BLE001 - the writer's own template is optional; ours is plain
-        pros = [c.label for c in expl.contributions if c.value > 0][:3]
-        return f"{expl.title}: " + ("; ".join(pros) if pros else "recommended from your history") + "."
-
-
 class Conversation:
     """Not thread-safe: one per browser session or API session id."""
 
@@ -88,8 +62,8 @@ class Conversation:
         self.services, self.identity = services, identity
         self.feedback = UserFeedback(services.db, identity.key)
         self.session_id = uuid.uuid4().hex[:12]
-        self.session: Any = None
-        self._assistant: Any = None
+        self.session: Session
+        self._assistant: Assistant | None = None
         self._assistant_llm: Any = None
         self.reset()
 
@@ -121,15 +95,10 @@ class Conversation:
     # ---- changes -----------------------------------------------------------------------------
     def reset(self) -> None:
         """A fresh assistant session (same person): after new ratings or Forget me."""
-        try:
-            from assistant.session import Session
-
-            if self.identity.user is not None and not self.ratings():
-                self.session = Session.new(user=self.identity.user, session_id=self.session_id)
-            else:
-                self.session = Session.new(history=self.base_history(), session_id=self.session_id)
-        except ImportError:
-            self.session = None
+        if self.identity.user is not None and not self.ratings():
+            self.session = Session.new(user=self.identity.user, session_id=self.session_id)
+        else:
+            self.session = Session.new(history=self.base_history(), session_id=self.session_id)
         self._assistant = None
 
     def rate(self, ratings: dict[str, float]) -> None:
@@ -149,11 +118,9 @@ class Conversation:
         return n
 
     # ---- one turn ----------------------------------------------------------------------------
-    def _get_assistant(self) -> Any:
+    def _get_assistant(self) -> Assistant:
         llm = self.services.llm
         if self._assistant is None or self._assistant_llm is not llm:
-            from assistant.agent import Assistant
-
             s = self.services
             self._assistant = Assistant(s.require_rec(), self.session, catalogue=s.catalogue, store=s.store, llm=llm,
                                         llm_explanations=s.settings.llm_explanations)
@@ -161,41 +128,35 @@ class Conversation:
             self._assistant_llm = llm
         return self._assistant
 
-    def turn(self, message: str, on_event: Emit | None = None) -> TurnResult:
+    def turn(self, message: str, on_event: Emit | None = None) -> Answer:
         emit = on_event or (lambda _k, _p: None)
         # no silent cut: a message over guard.MAX_MESSAGE_CHARS gets the guard's "too long" answer, and nothing is stored
         self.services.require_rec()
-        if self.session is not None:
-            try:
-                from assistant.llm_queue import session_scope
+        try:
+            # fair turns at the local model, at most llm_timeout_s of it per turn in all
+            with (session_scope(f"conversation:{self.session_id}", self.services.settings.llm_timeout_s),
+                  WatchedStore.watch() as store_failures):
+                answer = self._get_assistant().respond(message, on_event=emit)
+        except Exception:  # noqa: BLE001 - the user still gets recommendations and reasons
+            log.exception("assistant failed: plain recommendations")
+            return self.plain_turn(emit)
+        answer.notice = " ".join(n for n in (answer.notice, search_notice(store_failures)) if n) or None
+        return answer
 
-                # fair turns at the local model, at most llm_timeout_s of it per turn in all
-                with (session_scope(f"conversation:{self.session_id}", self.services.settings.llm_timeout_s),
-                      WatchedStore.watch() as store_failures):
-                    answer = self._get_assistant().respond(message, on_event=emit)
-                notice = " ".join(n for n in (answer.notice, search_notice(store_failures)) if n) or None
-                return TurnResult(answer.text, answer.recommendations, answer.explanations, answer.results,
-                                  answer.tool_calls, notice)
-            except ImportError as err:
-                log.warning("assistant unavailable (%s): plain recommendations", err)
-            except Exception:  # noqa: BLE001 - the user still gets recommendations and reasons
-                log.exception("assistant failed: plain recommendations")
-        return self.plain_turn(emit)
-
-    def plain_turn(self, emit: Emit, k: int = 5) -> TurnResult:
-        """Recommendations + exact attribution + template texts; no language model, no agent."""
+    def plain_turn(self, emit: Emit, k: int = 5) -> Answer:
+        """Recommendations + exact attribution + checked template texts; no language model, no agent."""
         rec = self.services.require_rec()
         user = self.user_ref()
         recs = rec.recommend(user, k=k, exclude=self.excluded())
         rows = [{"item": r.item_id, "title": r.title, "score": round(r.score, 4), "rank": r.rank} for r in recs]
         emit("recommendations", rows)
-        reply = f"Here are {len(rows)} picks for you:"
+        reply = reply_for("recommend", {"recommendations": recs}, "en", rec)
         emit("reply", reply)
+        checker = ClaimChecker.of(rec.titles, rec.feature_labels)
         texts = []
         for r in recs:
-            e = explain(rec, user, r.item_id)
-            d = {"item": r.item_id, "title": r.title, "text": template_text(e), "checked": False, "fallback": True}
+            d = template_item(facts_for(explain(rec, user, r.item_id)), "en", checker).public()
             texts.append(d)
             emit("explanation", d)
-        notice = "(The assistant is unavailable right now: plain recommendations with template explanations.)"
-        return TurnResult(reply, rows, texts, [], [{"name": "recommend", "args": {"k": k}}], notice, degraded=True)
+        return Answer(reply, "en", [{"name": "recommend", "args": {"k": k}}], rows, texts, [],
+                      notice("assistant_down"), degraded=True)

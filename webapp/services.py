@@ -49,13 +49,13 @@ class Services:
 
         def run() -> None:
             try:  # the intent model trains in a few seconds: do it now, not on the first message
-                from assistant.intent_model import shared_model
+                from assistant.routing.intent_model import shared_model
 
                 shared_model()
             except Exception as err:  # noqa: BLE001 - the router then works without it (and says so in the log)
                 log.warning("intent model unavailable: %s", err)
             try:
-                from assistant.llm_backend import make_chat_model
+                from assistant.llm.client import make_chat_model
 
                 self.llm = make_chat_model(self.settings)
                 self.llm_status = "ready"
@@ -139,11 +139,11 @@ def popular_items(rec: Recommender, n: int = 8) -> list[str]:
 
 def load_catalogue_quietly(settings: Settings, rec: Recommender) -> Any | None:
     """The training catalogue (for constraints such as runtime<100), or None."""
-    try:
-        from assistant.cli_commands import load_catalogue_for
+    from scorer.pipeline import training_catalogue
 
-        return load_catalogue_for(settings, rec)
-    except (ImportError, BecauseError, OSError) as err:
+    try:
+        return training_catalogue(rec)
+    except (BecauseError, OSError) as err:
         log.warning("catalogue facts unavailable: %s", err)
         return None
 
@@ -156,12 +156,9 @@ def build_services(settings: Settings, rec: Recommender | None, *, llm: bool = T
         catalogue = load_catalogue_quietly(settings, rec)
     store = None
     if rec is not None:
-        try:
-            from assistant.cli_commands import load_store
+        from vectorstore.lazy import LazyStore
 
-            store = WatchedStore(load_store(settings, rec))
-        except ImportError:
-            store = None
+        store = WatchedStore(LazyStore(settings, rec.dataset))
     services = Services(settings=settings, rec=rec, secret=token_secret(settings), db=FeedbackDB(feedback_path(settings.home)),
                         catalogue=catalogue, store=store,
                         demo=(rec is not None and rec.dataset in BUILTINS) if demo is None else demo,
@@ -172,10 +169,10 @@ def build_services(settings: Settings, rec: Recommender | None, *, llm: bool = T
 
 
 def load_model(settings: Settings) -> Recommender | None:
-    from scorer.pipeline import active_model_path
+    from scorer.pipeline import load_active
 
     try:
-        return Recommender.load(active_model_path(settings.home))
+        return load_active(settings.home)
     except BrokenPartError as err:
         log.warning("%s", err)
         return None

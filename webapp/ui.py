@@ -16,7 +16,8 @@ import gradio as gr
 
 from because.errors import InputError
 from webapp import charts
-from webapp.conversation import Conversation, TurnResult, demo_user, from_token, guest
+from assistant import Answer
+from webapp.conversation import Conversation, demo_user, from_token, guest
 from webapp.services import Services
 from webapp.transparency import model_markdown, user_markdown
 from webapp.ui_cards import MAX_CARDS, NOTES, UiState, cards_from, reply_text, tool_messages
@@ -200,7 +201,7 @@ def _respond(message: str, chat: list[dict[str, Any]] | None, st: UiState | None
 
 
 def _finish(chat: list[dict[str, Any]], step_at: int, st: UiState, box: dict[str, Any]) -> tuple[Any, ...]:
-    result: TurnResult | None = box.get("result")
+    result: Answer | None = box.get("result")
     if result is None:
         err = box.get("error")
         chat[step_at] = {"role": "assistant", "content": f"Sorry, something went wrong: {err}"}

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from webapp.conversation import Conversation, TurnResult
+from assistant import Answer
+from webapp.conversation import Conversation
 
 MAX_CARDS = 6
 NOTES = {"liked": "Liked - noted: counted as something you like; your next picks use it.",
@@ -63,10 +64,10 @@ def tool_messages(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
              "metadata": {"title": f"Used tool: {c.get('name', '?')}", "status": "done"}} for c in calls]
 
 
-def reply_text(result: TurnResult, cards: list[Card]) -> str:
+def reply_text(result: Answer, cards: list[Card]) -> str:
     """The turn's reply, plus explanations of items not on a card and any search hits."""
     on_cards = {c.item for c in cards}
-    parts = [md_escape(result.reply)] if result.reply else []
+    parts = [md_escape(result.text)] if result.text else []
     for e in result.explanations:
         if e.get("item") not in on_cards and e.get("text"):
             parts.append(md_escape(e["text"]))

@@ -16,10 +16,10 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from assistant.facts import ExplanationFacts, Fact
+from assistant.explaining.facts import ExplanationFacts, Fact
 from assistant.language import clause_spans, sentence_spans, tokens, year_of
-from assistant.negation import negative_ranges
-from assistant.vocabulary import Mention, Vocabulary, build_vocabulary
+from assistant.explaining.negation import negative_ranges
+from assistant.explaining.vocabulary import Mention, Vocabulary, build_vocabulary
 
 MAX_CHARS = 700
 MAX_SENTENCES = 4
@@ -248,3 +248,21 @@ def _unknown_names(text: str, masked: str, taken: list[tuple[int, int]]) -> list
         if not _inside(m.start(1), taken) and not any(c.start >= m.start(1) and c.start < m.end(1) for c in out):
             out.append(Claim("name", m.group(1), m.group(0), 1, False, "this title is not in the catalogue.", m.start()))
     return out
+
+
+@dataclass(frozen=True)
+class ClaimChecker:
+    """The claim checker for one catalogue and model: ``checker(text, facts, language) -> CheckResult``.
+
+    Passed explicitly to whatever writes explanations, so every writing path (model prose, streamed,
+    retried, template) is judged by the same check."""
+
+    titles: tuple[str, ...]
+    labels: tuple[str, ...]
+
+    @classmethod
+    def of(cls, titles: Sequence[str], labels: Sequence[str]) -> "ClaimChecker":
+        return cls(tuple(titles), tuple(labels))
+
+    def __call__(self, text: str, facts: ExplanationFacts, language: str = "en") -> CheckResult:
+        return check(text, facts, self.titles, self.labels, language)

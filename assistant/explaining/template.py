@@ -1,6 +1,7 @@
-"""A deterministic explanation written from the facts alone, in English or Chinese.
+"""The template explanation: deterministic sentences written from the facts alone, in English or Chinese.
 
-Used when no language model is configured, when it fails, or when its text fails the checker.
+``template_explanation`` is the one place it is written. It is the draft the language model rewrites,
+and the text shown when no language model is configured, when it fails, or when its text fails the checker.
 It names only facts, and its wording is chosen by a hash of (user, item) so that explanations of
 many items do not all read the same. Every template is written so that ``claim_checker`` reads
 its signs right: holding-back facts sit after "Holding it back" / "although" / "不过" / "拉低".
@@ -8,8 +9,9 @@ its signs right: holding-back facts sit after "Holding it back" / "although" / "
 
 from __future__ import annotations
 
-from assistant.facts import ExplanationFacts, Fact
+from assistant.explaining.facts import ExplanationFacts, Fact, facts_for
 from assistant.language import join_list, normalize_language, pick, stars
+from scorer.attribution import Explanation
 
 
 def _rated(f: Fact, zh: bool) -> str:
@@ -89,8 +91,9 @@ def _against_sentence(facts: ExplanationFacts, zh: bool) -> str:
     return pick([f"Holding it back a little: {listed}.", f"What holds it back: {listed}."], *seed)
 
 
-def fallback_text(facts: ExplanationFacts, language: str = "en") -> str:
-    """One to three sentences from ``facts`` in ``language`` ("en" or "zh")."""
+def template_explanation(explanation: Explanation | ExplanationFacts, language: str = "en") -> str:
+    """One to three sentences from the facts of ``explanation`` in ``language`` ("en" or "zh")."""
+    facts = explanation if isinstance(explanation, ExplanationFacts) else facts_for(explanation)
     zh = normalize_language(language) == "zh"
     history = _history_sentence(facts, zh)
     sentences = [history, _feature_sentence(facts, zh, first=not history), _against_sentence(facts, zh)]

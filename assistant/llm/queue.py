@@ -4,7 +4,7 @@ Two cores run one llama.cpp request well; two at once slow each other down, and 
 could starve the rest. ``LLMQueue`` hands out its ``slots`` one request at a time and takes the
 waiting sessions in turn: a session with three requests waiting gets its second only after every
 other waiting session got one. It records how long each request waited and gives up after the
-caller's timeout with ``QueueTimeout`` (a ``LanguageModelError``), so the caller falls back to the
+caller's timeout with ``ModelBusy`` (a ``LanguageModelError``), so the caller falls back to the
 template text instead of waiting behind everybody.
 
 Which session a call belongs to is read from a context variable the web app sets per turn
@@ -22,7 +22,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from because.errors import LanguageModelError
+from because.errors import ModelBusy
 
 _session: ContextVar[tuple[str, float | None] | None] = ContextVar("because_llm_session", default=None)
 
@@ -59,10 +59,6 @@ def _budget_left() -> float | None:
     return None if deadline is None else deadline - time.monotonic()
 
 
-class QueueTimeout(LanguageModelError):
-    """Waited too long for a turn at the local language model."""
-
-
 @dataclass
 class _Ticket:
     session: str
@@ -95,7 +91,7 @@ class LLMQueue:
 
     # -- taking and giving back a turn ---------------------------------------------------------
     def acquire(self, session: str, timeout_s: float | None = None) -> float:
-        """Wait for a turn; returns the seconds waited. Raises ``QueueTimeout`` after ``timeout_s``
+        """Wait for a turn; returns the seconds waited. Raises ``ModelBusy`` after ``timeout_s``
         (or sooner when the caller's ``session_scope`` budget runs out)."""
         left = _budget_left()
         if left is not None:
@@ -112,7 +108,7 @@ class LLMQueue:
                     ahead = self.waiting - 1
                     self._drop(ticket)
                     self._timeouts += 1
-                    raise QueueTimeout(
+                    raise ModelBusy(
                         f"the local language model is busy: waited {timeout_s:.1f} s for a turn "
                         f"({ahead} other request(s) waiting, {self._in_use} running).",
                         "try again in a moment; until then answers use the template explanations.")

@@ -2,7 +2,7 @@
 
 ``make_chat_model`` gives one for the embedded model, so routing, explanations and free answers
 all queue fairly without their callers knowing. Copies (``model_copy``, as the router makes) share
-the queue. A call that waits longer than ``queue_timeout_s`` raises ``QueueTimeout``, and a stream
+the queue. A call that waits longer than ``queue_timeout_s`` raises ``ModelBusy``, and a stream
 that runs past ``stream_timeout_s`` or its turn's budget (``session_scope``) raises
 ``LanguageModelError``: callers already answer either with the template text.
 """
@@ -19,7 +19,7 @@ from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_openai import ChatOpenAI
 from pydantic import PrivateAttr
 
-from assistant.llm_queue import LLMQueue, scope_deadline
+from assistant.llm.queue import LLMQueue, scope_deadline
 from because.errors import LanguageModelError
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from assistant.llm_queue import LLMQueue
+from assistant.llm.queue import LLMQueue
 from because.errors import LanguageModelError
 
 

@@ -4,7 +4,7 @@ Regular expressions decide plain phrasings well and fail on wording nobody wrote
 language model decides free wording but guesses when unsure. This model sits between them. It is a
 logistic regression over character n-grams (which carry Chinese as well as English), word n-grams
 and the local all-MiniLM-L6-v2 sentence embedding (paraphrases), trained on the labelled messages in
-``assistant/intent_data/`` (about 540, English and Chinese, written by five different authors).
+``assistant/routing/intent_data/`` (about 540, English and Chinese, written by five different authors).
 
 Titles vary without end and say nothing about intent, so they are replaced before anything is
 learned: a title on the list just shown becomes ``⟨shown⟩``, any other catalogue title ``⟨title⟩``

@@ -7,27 +7,14 @@ other call, so fast and model-routed turns are recorded and answered the same wa
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from assistant import guard
-from assistant.session import Session
-from assistant.title_intent import TitleFinder, title_route
+from assistant.routing.conditions import Lexicon, absolute_filters, constraints_in, search_query
+from assistant.routing.decision import Decision
+from assistant.routing.titles import TitleFinder, title_route
 from tools.resolve import parse_position, title_key
-
-try:  # Chinese names and English synonyms of genres, from the explanation writer's labels
-    from assistant.labels_zh import GENRE_SYNONYMS, GENRE_SYNONYMS_ZH, GENRES_ZH
-except ImportError:  # pragma: no cover - labels module absent
-    GENRES_ZH, GENRE_SYNONYMS, GENRE_SYNONYMS_ZH = {}, {}, {}
-
-
-@dataclass
-class Decision:
-    tool: str  # a tool name, or "answer"
-    args: dict[str, Any] = field(default_factory=dict)
-    source: str = "rule"  # "rule" | "intent" | "llm" | "fallback"
-    firm: bool = False  # a rule that reads the conversation or guards the assistant: the intent model does not overrule it
-
+from tools.session import Session
 
 # ---- the words ----------------------------------------------------------------------------------
 POS = (r"(?:the\s+)?(?:(?:second|third|fourth)\s+(?:to|from)\s+(?:the\s+)?last|penultimate|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|top|#\s*\d+"
@@ -46,119 +33,12 @@ def _item_text(x: str) -> str:
     return x.strip().strip("\"'“”‘’《》「」 ")
 
 
-class Lexicon:
-    """Surface words (EN/ZH) for each genre of the catalogue, as one regex."""
-
-    def __init__(self, genres: list[str]) -> None:
-        self.words: dict[str, str] = {}
-        for g in genres:
-            low = g.lower()
-            for w in (low, low + "s", low[:-1] + "ies" if low.endswith("y") else low + "s", *GENRE_SYNONYMS.get(g, ())):
-                self.words.setdefault(w, g)
-            for zh in (GENRES_ZH.get(g) or "", *GENRE_SYNONYMS_ZH.get(g, ())):
-                if zh:
-                    self.words.setdefault(zh, g)
-                    self.words.setdefault(zh + "片", g)
-        self.words.pop("sf", None)
-        alts = "|".join(re.escape(w) for w in sorted(self.words, key=len, reverse=True))
-        self.pattern = re.compile(rf"(?<![a-z])({alts})(?![a-z])", re.I) if alts else None
-
-    def genre(self, text: str) -> str | None:
-        """The genre if ``text`` is nothing but a genre word (plus 'movies'/'films')."""
-        t = re.sub(r"\s*(?:movies?|films?|ones?|stuff|电影|片子|片)$", "", text.strip().lower()).strip()
-        return self.words.get(t)
-
-    def find(self, text: str) -> list[tuple[int, str]]:
-        return [(m.start(), self.words[m.group(1).lower()]) for m in self.pattern.finditer(text)] if self.pattern else []
-
-
-# ---- constraints --------------------------------------------------------------------------------
-_NEG = r"(?:no|not|without|exclude|excluding|skip|avoid|except|nothing|none of|don'?t want|do not want|no more|not into|hate)\s+(?:any\s+|more\s+)?"
-_NEG_ZH = r"(?:不要|不想看|不想要|别|不看|除了|排除|去掉|别给我|不喜欢)"
-_RELATIVE = [
-    ("shorter", r"\bshorter\b|\bless long\b|\b(?:not|nothing) (?:so |too )?long\b|\bquick(?:er)? (?:watch|one)s?\b|不要太长|别太长|短一?点|更短|短些|短的"),
-    ("longer", r"\blonger\b|长一?点|更长|长些"),
-    ("more recent", r"\bmore recent\b|\bnewer\b|\brecent\b|\bmodern\b|新一?点|更新|最近的|新些|新的"),
-    ("older", r"\bolder\b|\bclassics?\b|\bold ones\b|老一?点|旧一?点|更老|更早|经典|老片"),
-]
-_NUMERIC = [
-    (re.compile(r"(?:under|less than|shorter than|below|at most|max(?:imum)?|within)\s+(\d{2,3})\s*(?:min|mins|minutes)\b|(\d{2,3})\s*分钟(?:以内|以下|之内)", re.I), "runtime<{}"),
-    (re.compile(r"(?:over|more than|longer than|at least)\s+(\d{2,3})\s*(?:min|mins|minutes)\b|(\d{2,3})\s*分钟(?:以上)", re.I), "runtime>{}"),
-    (re.compile(r"\b((?:19|20)\d\d)\s*年(?:上映|出品|拍|的(?=.{0,8}(?:电影|片)))|\b(?:released|made|from)\s+in\s+((?:19|20)\d\d)\b", re.I), "year={}"),
-    (re.compile(r"(?:after|since|from|newer than)\s+((?:19|20)\d\d)\b|((?:19|20)\d\d)\s*年(?:以后|之后|后|以来)", re.I), "year>={}"),
-    (re.compile(r"(?:before|older than|earlier than|until)\s+((?:19|20)\d\d)\b|((?:19|20)\d\d)\s*年(?:以前|之前|前)", re.I), "year<{}"),
-]
-_FRESH = re.compile(r"^(?:(?:show|give)\s+me\s+|let'?s\s+see\s+)?(?:some\s+)?(?:more|others|other\s+ones|new\s+ones|different\s+ones|another\s+(?:set|batch|list|few)|a\s+different\s+(?:set|batch|list)|next(?:\s+ones)?)(?:\s+please)?$"
-                    r"|换一批|换一些|换几部|再来几|还有别的|其他的|别的推荐|新的一批", re.I)
-_DECADE = re.compile(r"\b(?:the\s+)?(?:(19|20)?([0-9])0)'?s\b|(?:(19|20)?([0-9])0)\s*年代")
-_CLEAR = re.compile(r"\bany (?:length|genre|year)\b|\bclear (?:the |all )?(?:constraints|filters)\b|\breset\b|\bstart over\b|\bno (?:constraints|filters)\b|不限|清除条件|重新开始|取消条件", re.I)
-_K = re.compile(r"\b(?:top\s+)?(\d{1,2})\s+(?:more\s+)?(?:movies?|films?|items?|recommendations|suggestions|picks|ones|things|titles)\b|\b(?:give|show|recommend|suggest|pick)(?:\s+me)?\s+(\d{1,2})\b|(\d{1,2}|[一二两三四五六七八九十])\s*[部个条本](?!\s*(?:半\s*)?(?:小时|钟头|月|星期|人|朋友))", re.I)
-_ZH_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _RECOMMEND = re.compile(
     r"\b(?:recommend|recommendations?|suggest|suggestions?|what should i (?:watch|see|buy|get)|what to watch|give me|show me|something|anything|more|others|another|different ones|ideas|options|picks)\b"
     r"|推荐|有什么好看|看什么|换一批|再来|几部|来点|来些|给我|还有别的", re.I)
-
-
-_HOURS = re.compile(r"(?:under|less\s+than|shorter\s+than|below|at\s+most|no\s+more\s+than|within)\s+(an?|one|two|three|\d(?:\.5)?)\s*(?:hours?|hrs?|h)\b"
-                    r"|([一二两三]|\d)\s*个?\s*(半)?\s*(?:小时|钟头)(?:以内|以下|之内|内)", re.I)
-_HOUR_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "一": 1, "二": 2, "两": 2, "三": 3}
-_ABSOLUTE = re.compile(r"^(?:genres=|year(?:>=|<=|<|>|=)|runtime(?:<|>|<=|>=))")
 _SEARCH_VERB = re.compile(r"^(?:find|search|look(?:ing)?\s+(?:for|up)|list|are\s+there|is\s+there|do\s+you\s+(?:have|carry|stock)|have\s+you\s+got|got\s+any|which|what)\b"
                           r"|\bin\s+(?:the|your)\s+(?:catalogue|catalog|shop|store|collection)\b|^(?:有没有|帮我找|帮我搜|找找|找一|搜)|有哪些|哪些|有什么片", re.I)
 _PERSONAL = re.compile(r"\b(?:recommend\w*|suggest\w*|recs?|picks?|should\s+i|for\s+(?:me|us|tonight)|tonight|my\s+taste)\b|推荐|推几|适合我|我的口味|今晚", re.I)
-_QUERY_FILLER = re.compile(r"^(?:(?:can|could|would)\s+(?:you|u)\s+|please\s+|pls\s+|i(?:'m|\s+am)\s+looking\s+for\s+|looking\s+for\s+|i\s+want\s+|find\s+(?:me\s+)?|search\s+(?:for\s+)?"
-                           r"|show\s+me\s+|list\s+(?:some\s+|me\s+)?|are\s+there\s+(?:any\s+)?|is\s+there\s+(?:a|an|any)\s+|do\s+you\s+have\s+(?:any\s+)?|any(?:thing|one)?\s+|something\s+)+"
-                           r"|^(?:有没有|有没|帮我找找?|帮我搜一?下?|找一?下|找找|搜一?下|我想找|我想看)+", re.I)
-
-
-def absolute_filters(found: list[str]) -> list[str]:
-    """The conditions that hold on their own (a genre wanted, a year, a length), not relative to a list shown."""
-    return [c for c in found if _ABSOLUTE.match(c)]
-
-
-def search_query(text: str) -> str:
-    """The words of a search request without the asking ('are there any', '帮我找找')."""
-    return (_QUERY_FILLER.sub("", text.strip().rstrip("?？!！.。")).strip() or text.strip())[:200]
-
-
-def constraints_in(text: str, lex: Lexicon) -> tuple[list[str], int | None]:
-    """Constraint strings and k that ``text`` states, e.g. (["genres!=Horror", "shorter"], 3)."""
-    found: list[str] = []
-    if _FRESH.search(text):
-        found.append("not shown")
-    if _CLEAR.search(text):
-        found.append("clear")
-    for word, words in _RELATIVE:
-        if re.search(words, text, re.I):
-            found.append(word)
-    for pattern, fmt in _NUMERIC:
-        for m in pattern.finditer(text):
-            found.append(fmt.format(next(g for g in m.groups() if g)))
-    for m in _HOURS.finditer(text):
-        raw = m.group(1) or m.group(2)
-        hours = float(raw) if raw[0].isdigit() else _HOUR_WORDS[raw.lower()]
-        found.append(f"runtime<{int(60 * (hours + (0.5 if m.group(3) else 0)))}")
-    decade = _DECADE.search(text)
-    if decade:
-        century, digit = (decade.group(1) or decade.group(3)), (decade.group(2) or decade.group(4))
-        start = int((century or ("20" if digit in "012" else "19")) + digit + "0")
-        found.append(f"year={start}..{start + 9}")
-    negated = set()
-    for m in re.finditer(rf"(?:{_NEG}|{_NEG_ZH})", text, re.I):
-        hits = lex.find(text[m.end():m.end() + 24])
-        if hits and hits[0][0] <= 1:
-            negated.add(hits[0][1])
-    for g in sorted(negated):
-        found.append(f"genres!={g}")
-    wanted = sorted({g for _, g in lex.find(text)} - negated)
-    if wanted and not re.search(r"\b(?:like|similar)\b|类似|像", text, re.I):
-        found.extend(f"genres={g}" for g in wanted)
-    km = _K.search(text)
-    k = None
-    if km:
-        raw = next(g for g in km.groups() if g)
-        k = int(raw) if raw.isdigit() else _ZH_NUM[raw]
-    return found, k if k and 1 <= k <= 20 else None
 
 
 # ---- the routes ---------------------------------------------------------------------------------

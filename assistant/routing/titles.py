@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.language import has_cjk
-from assistant.session import Session
+from tools.session import Session
 from tools.resolve import parse_position, title_key
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’&.\-:/!?]*")
