@@ -14,8 +14,8 @@ def build_app(home: str | None = None) -> gr.Blocks:
     """The demo chat Blocks over the saved model (for tooling that wants a Blocks; serving uses webapp.server)."""
     from because.offline import enforce
     from because.settings import Settings
-    from webapp.services import build_services
     from webapp.server import ensure_trained
+    from webapp.services import build_services
     from webapp.ui import build_blocks
 
     enforce()

@@ -1,7 +1,9 @@
 """The assistant: the LangChain agent over the tools, the conversation, explanations written and checked.
 
     from assistant import Assistant, make_chat_model
-    answer = Assistant(rec, Session.new(user="42"), catalogue=cat, llm=make_chat_model(settings)).respond("why the 2nd?")
+    answer = Assistant(
+        rec, Session.new(user="42"), catalogue=cat, llm=make_chat_model(settings)
+    ).respond("why the 2nd?")
 
 Rooms (see DEVELOPERS.md): ``llm`` (every model call), ``routing`` (message -> tool call), ``explaining`` (facts,
 template, model writer, claim checker); beside them ``agent`` (one turn, top to bottom), ``loop`` (LangChain's

@@ -56,13 +56,26 @@ class TurnState:
 class Assistant:
     """One conversation with one bound user. Not thread-safe: one per session."""
 
-    def __init__(self, rec: Recommender, session: Session, *, catalogue: Any | None = None, store: Any | None = None,
-                 llm: BaseChatModel | None = None, model: BaseChatModel | None = None,
-                 explain_llm: BaseChatModel | str | None = "same", catalogue_name: str | None = None,
-                 llm_explanations: int | None = 1, stream_explanations: bool = True, intent: Any = "shared") -> None:
+    def __init__(
+        self,
+        rec: Recommender,
+        session: Session,
+        *,
+        catalogue: Any | None = None,
+        store: Any | None = None,
+        llm: BaseChatModel | None = None,
+        model: BaseChatModel | None = None,
+        explain_llm: BaseChatModel | str | None = "same",
+        catalogue_name: str | None = None,
+        llm_explanations: int | None = 1,
+        stream_explanations: bool = True,
+        intent: Any = "shared",
+    ) -> None:
         self.rec, self.session, self.llm = rec, session, llm
         self.explain_llm = llm if explain_llm == "same" else explain_llm
-        self.llm_explanations = llm_explanations  # items per turn whose explanation the model writes; the rest: template
+        self.llm_explanations = (
+            llm_explanations  # items per turn whose explanation the model writes; the rest: template
+        )
         self.stream_explanations = stream_explanations
         self.ctx = ToolContext.build(rec, session, catalogue, store)
         self.ctx.on_result = self._on_result
@@ -125,11 +138,19 @@ class Assistant:
             data = result.data
             if name == "recommend" and "recommendations" in data:
                 answer.recommendations = [_rec_dict(r) for r in data["recommendations"]]
-                answer.explanations += write_explanations(data["explanations"], lang, llm, self.checks, self._emit,
-                                                          self.llm_explanations, self.stream_explanations)
+                answer.explanations += write_explanations(
+                    data["explanations"],
+                    lang,
+                    llm,
+                    self.checks,
+                    self._emit,
+                    self.llm_explanations,
+                    self.stream_explanations,
+                )
             elif name == "explain" and "explanation" in data:
-                answer.explanations += write_explanations([data["explanation"]], lang, llm, self.checks, self._emit,
-                                                          stream=self.stream_explanations)
+                answer.explanations += write_explanations(
+                    [data["explanation"]], lang, llm, self.checks, self._emit, stream=self.stream_explanations
+                )
             elif name in ("search_catalogue", "similar_to") and "results" in data:
                 answer.results = [{"item": r["id"], "title": r["title"]} for r in data["results"]]
             elif name == "what_if" and "what_if" in data:
@@ -154,8 +175,9 @@ class Assistant:
             lang = self.session.language
             parts = [reply_for(m.name or "", _observation_data(m), lang, self.rec) for m in observed]
             return AIMessage(content=" ".join(p for p in parts if p))
-        decision = self.router.decide(self.session, text, model_usable=self.health.usable(),
-                                      on_model_error=self._llm_failed)
+        decision = self.router.decide(
+            self.session, text, model_usable=self.health.usable(), on_model_error=self._llm_failed
+        )
         if decision.tool == "answer" or decision.tool not in tool_names:
             return AIMessage(content=self._free_answer(text))
         call = {"name": decision.tool, "args": decision.args, "id": f"call_{next(self._ids)}", "type": "tool_call"}
@@ -167,8 +189,9 @@ class Assistant:
         if looks_like_hijack(text) or not self.health.usable() or self.llm is None:
             return refusal(text, lang == "zh") or help_text(lang)
         try:
-            reply = generate(self.llm, [SystemMessage(self.system_prompt(lang)), HumanMessage(text[:1000])],
-                             max_tokens=120).strip()
+            reply = generate(
+                self.llm, [SystemMessage(self.system_prompt(lang)), HumanMessage(text[:1000])], max_tokens=120
+            ).strip()
         except LanguageModelError as err:
             self._llm_failed(err)
             return help_text(lang)

@@ -24,8 +24,12 @@ class Answer:
     degraded: bool = False  # the assistant itself failed: plain recommendations with template explanations
 
     def to_json(self) -> dict[str, Any]:
-        out = {"answer": self.text, "tool_calls": self.tool_calls, "recommendations": self.recommendations,
-               "explanations": self.explanations}
+        out = {
+            "answer": self.text,
+            "tool_calls": self.tool_calls,
+            "recommendations": self.recommendations,
+            "explanations": self.explanations,
+        }
         if self.results:
             out["results"] = self.results
         if self.notice:

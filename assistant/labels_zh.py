@@ -9,10 +9,26 @@ from __future__ import annotations
 import re
 
 GENRES_ZH: dict[str, str] = {
-    "Action": "动作", "Adventure": "冒险", "Animation": "动画", "Children's": "儿童", "Children": "儿童",
-    "Comedy": "喜剧", "Crime": "犯罪", "Documentary": "纪录片", "Drama": "剧情", "Fantasy": "奇幻",
-    "Film-Noir": "黑色电影", "Horror": "恐怖", "IMAX": "IMAX", "Musical": "歌舞", "Mystery": "悬疑",
-    "Romance": "爱情", "Sci-Fi": "科幻", "Thriller": "惊悚", "War": "战争", "Western": "西部",
+    "Action": "动作",
+    "Adventure": "冒险",
+    "Animation": "动画",
+    "Children's": "儿童",
+    "Children": "儿童",
+    "Comedy": "喜剧",
+    "Crime": "犯罪",
+    "Documentary": "纪录片",
+    "Drama": "剧情",
+    "Fantasy": "奇幻",
+    "Film-Noir": "黑色电影",
+    "Horror": "恐怖",
+    "IMAX": "IMAX",
+    "Musical": "歌舞",
+    "Mystery": "悬疑",
+    "Romance": "爱情",
+    "Sci-Fi": "科幻",
+    "Thriller": "惊悚",
+    "War": "战争",
+    "Western": "西部",
 }
 # other English words people use for a genre (matched on plural-stemmed words)
 GENRE_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -31,9 +47,18 @@ GENRE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "Fantasy": ("fantasies",),
 }
 GENRE_SYNONYMS_ZH: dict[str, tuple[str, ...]] = {
-    "Sci-Fi": ("科幻片",), "Comedy": ("喜剧片",), "Drama": ("剧情片",), "Horror": ("恐怖片",),
-    "Animation": ("动画片",), "Action": ("动作片",), "War": ("战争片",), "Western": ("西部片",),
-    "Thriller": ("惊悚片",), "Romance": ("爱情片",), "Musical": ("歌舞片",), "Crime": ("犯罪片",),
+    "Sci-Fi": ("科幻片",),
+    "Comedy": ("喜剧片",),
+    "Drama": ("剧情片",),
+    "Horror": ("恐怖片",),
+    "Animation": ("动画片",),
+    "Action": ("动作片",),
+    "War": ("战争片",),
+    "Western": ("西部片",),
+    "Thriller": ("惊悚片",),
+    "Romance": ("爱情片",),
+    "Musical": ("歌舞片",),
+    "Crime": ("犯罪片",),
 }
 # words that name a whole numeric column; a text that says "its runtime" names some runtime feature
 COLUMN_WORDS: dict[str, tuple[str, ...]] = {
@@ -52,7 +77,16 @@ COLUMN_WORDS_ZH: dict[str, tuple[str, ...]] = {
 }
 NICE_ZH: dict[str, str] = {"runtime": "片长", "budget": "预算", "IMDb rating": "IMDb评分", "year": "年份"}
 UNITS_ZH: dict[str, str] = {"min": "分钟"}
-POPULAR_EN = ("popular", "popularity", "many people", "widely", "crowd", "lots of people", "other viewers", "most people")
+POPULAR_EN = (
+    "popular",
+    "popularity",
+    "many people",
+    "widely",
+    "crowd",
+    "lots of people",
+    "other viewers",
+    "most people",
+)
 POPULAR_ZH = ("热门", "受欢迎", "很多人", "大家", "人气", "广受")
 
 _DECADE = re.compile(r"^the (\d{4})s$")

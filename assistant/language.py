@@ -19,7 +19,9 @@ _TRAILING_ARTICLE = re.compile(r"^(.*?),\s*(The|A|An)((?:\s*\(.*\))?)$")
 # words: letters/digits, with inner apostrophes ("children's", "i'm"); "M*A*S*H" gives m, a, s, h
 _TOKEN = re.compile(r"(?:\d+(?:[.,]\d+)+(?![0-9A-Za-z])|[0-9A-Za-z\u00c0-\u024f]+)(?:['’][0-9A-Za-z\u00c0-\u024f]+)*")
 # a sentence ends at . ! ? ; but not after "Mr." or an initial ("E.T. the Extra-Terrestrial")
-_SENTENCE_END = re.compile(r"(?<!\bMr\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bJr\.)(?<!\bvs\.)(?<!\b[A-Z]\.)(?<=[.!?;])\s+|[。！？；\n]+")
+_SENTENCE_END = re.compile(
+    r"(?<!\bMr\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bJr\.)(?<!\bvs\.)(?<!\b[A-Z]\.)(?<=[.!?;])\s+|[。！？；\n]+"
+)
 _CLAUSE_END = re.compile(r"[,，:：—–]|\s-\s")
 
 
@@ -122,7 +124,7 @@ def pick(options: list[str] | tuple[str, ...], *seed: object) -> str:
 
 
 def join_list(parts: list[str], language: str) -> str:
-    """"a, b and c" in English, "a、b和c" in Chinese."""
+    """ "a, b and c" in English, "a、b和c" in Chinese."""
     if not parts:
         return ""
     if len(parts) == 1:

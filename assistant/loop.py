@@ -42,8 +42,9 @@ class RouterChatModel(BaseChatModel):
         names = tuple(convert_to_openai_tool(t)["function"]["name"] for t in tools)
         return self.model_copy(update={"tool_names": names})
 
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None,
-                  **kwargs: Any) -> ChatResult:
+    def _generate(
+        self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any
+    ) -> ChatResult:
         return ChatResult(generations=[ChatGeneration(message=self.planner(messages, self.tool_names))])
 
 
@@ -55,7 +56,9 @@ class LoopOutcome:
 
 
 class AgentLoop:
-    def __init__(self, plan: Plan, tools: list[BaseTool], system_prompt: str, model: BaseChatModel | None = None) -> None:
+    def __init__(
+        self, plan: Plan, tools: list[BaseTool], system_prompt: str, model: BaseChatModel | None = None
+    ) -> None:
         self.native = model is not None
         self.model = model if model is not None else RouterChatModel(planner=plan)
         self.graph = create_agent(self.model, tools, system_prompt=system_prompt)
@@ -87,4 +90,4 @@ def error_data(content: str) -> dict[str, Any]:
 def tool_results_since(messages: list[BaseMessage]) -> tuple[str, list[ToolMessage]]:
     """The last person's message, and the tool observations that followed it."""
     last_human = max(i for i, m in enumerate(messages) if isinstance(m, HumanMessage))
-    return str(messages[last_human].content), [m for m in messages[last_human + 1:] if isinstance(m, ToolMessage)]
+    return str(messages[last_human].content), [m for m in messages[last_human + 1 :] if isinstance(m, ToolMessage)]

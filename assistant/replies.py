@@ -14,16 +14,24 @@ from assistant.labels_zh import zh_label
 from assistant.language import display_title, join_list
 from scorer import Explanation, Recommender, WhatIf
 
-HELP = ("I can recommend items, explain a pick (\"why the second one?\"), say why something isn't recommended, "
-        "find similar items, or show what I know about you.",
-        "我可以为你推荐、解释推荐理由（比如“为什么推荐第二个？”）、说明为什么没推荐某部、找相似的条目，或告诉你我对你了解多少。")
+HELP = (
+    'I can recommend items, explain a pick ("why the second one?"), say why something isn\'t recommended, '
+    "find similar items, or show what I know about you.",
+    "我可以为你推荐、解释推荐理由（比如“为什么推荐第二个？”）、说明为什么没推荐某部、找相似的条目，或告诉你我对你了解多少。",
+)
 NOTICES = {
-    "llm_down": ("(The language model is unavailable right now: recommendations and explanations come from templates.)",
-                 "（语言模型暂时不可用：推荐和解释由模板生成。）"),
-    "llm_busy": ("(Many shoppers are chatting right now: this time the explanations come from templates.)",
-                 "（现在使用的人较多：这次的解释由模板生成。）"),
-    "assistant_down": ("(The assistant is unavailable right now: plain recommendations with template explanations.)",
-                       "（助手暂时不可用：这里是普通推荐和模板解释。）"),
+    "llm_down": (
+        "(The language model is unavailable right now: recommendations and explanations come from templates.)",
+        "（语言模型暂时不可用：推荐和解释由模板生成。）",
+    ),
+    "llm_busy": (
+        "(Many shoppers are chatting right now: this time the explanations come from templates.)",
+        "（现在使用的人较多：这次的解释由模板生成。）",
+    ),
+    "assistant_down": (
+        "(The assistant is unavailable right now: plain recommendations with template explanations.)",
+        "（助手暂时不可用：这里是普通推荐和模板解释。）",
+    ),
 }
 
 
@@ -40,8 +48,10 @@ def search_notice(failures: list[str]) -> str | None:
     """What to tell the user when catalogue search could not use its index this turn."""
     if not failures:
         return None
-    return (f"(Catalogue search is unavailable right now: {failures[-1]} Results come from a simpler match: "
-            "words in titles, or what people chose together.)")
+    return (
+        f"(Catalogue search is unavailable right now: {failures[-1]} Results come from a simpler match: "
+        "words in titles, or what people chose together.)"
+    )
 
 
 def _t(title: str, zh: bool) -> str:
@@ -56,7 +66,11 @@ def _label(label: str, zh: bool) -> str:
     """A contribution's label; history items read "you rated X 4★" / "你给《X》打了4星"."""
     m, c = _RATED.match(label), _CHOSE.match(label)
     if m:
-        return f"你给《{display_title(m.group(1))}》打了{m.group(2)}星" if zh else f"you rated {display_title(m.group(1))} {m.group(2)}★"
+        return (
+            f"你给《{display_title(m.group(1))}》打了{m.group(2)}星"
+            if zh
+            else f"you rated {display_title(m.group(1))} {m.group(2)}★"
+        )
     if c:
         return f"你选过《{display_title(c.group(1))}》" if zh else f"you chose {display_title(c.group(1))}"
     return zh_label(label) if zh else label
@@ -74,14 +88,25 @@ def describe_constraint(text: str, zh: bool) -> str:
         return "只看新的" if zh else "new ones only"
     if col == "genres":
         name = zh_label(value) if zh else value
-        return (f"不要{name}" if op == "!=" else f"只要{name}") if zh else (f"no {value}" if op == "!=" else f"only {value}")
+        return (
+            (f"不要{name}" if op == "!=" else f"只要{name}")
+            if zh
+            else (f"no {value}" if op == "!=" else f"only {value}")
+        )
     if ".." in value:
         lo, hi = value.split("..", 1)
         return f"{col} {lo}–{hi}" if not zh else f"{'年份' if col == 'year' else col}{lo}–{hi}"
     unit = " min" if col == "runtime" else ""
     if zh:
         name = {"runtime": "片长", "year": "年份"}.get(col, col)
-        word = {"<": "短于" if col == "runtime" else "早于", "<=": "不超过", ">": "长于" if col == "runtime" else "晚于", ">=": "不少于", "=": "等于", "!=": "不是"}[op]
+        word = {
+            "<": "短于" if col == "runtime" else "早于",
+            "<=": "不超过",
+            ">": "长于" if col == "runtime" else "晚于",
+            ">=": "不少于",
+            "=": "等于",
+            "!=": "不是",
+        }[op]
         return f"{name}{word}{value}{'分钟' if col == 'runtime' else ''}"
     word = {"<": "under", "<=": "at most", ">": "over", ">=": "from", "=": "", "!=": "not"}[op]
     return f"{col} {word} {value}{unit}".replace("  ", " ")
@@ -117,8 +142,16 @@ def reply_for(tool: str, data: dict[str, Any], language: str, rec: Recommender) 
     if tool == "remember_feedback":
         title, kind = _t(data["title"], zh), data["feedback"]
         if kind == "liked":
-            return f"记下了：你喜欢{title}，之后的推荐会把它算进你的记录。" if zh else f"Noted: you liked {title}; I'll count it in your history."
-        return (f"记下了：本次对话不再推荐{title}。" if zh else f"Noted: I won't recommend {title} again in this conversation.")
+            return (
+                f"记下了：你喜欢{title}，之后的推荐会把它算进你的记录。"
+                if zh
+                else f"Noted: you liked {title}; I'll count it in your history."
+            )
+        return (
+            f"记下了：本次对话不再推荐{title}。"
+            if zh
+            else f"Noted: I won't recommend {title} again in this conversation."
+        )
     if tool in ("search_catalogue", "similar_to"):
         hits = data.get("results") or []
         if not hits:
@@ -141,15 +174,27 @@ def why_not_text(data: dict[str, Any], zh: bool) -> str:
     wn = data["why_not"]
     title = _t(wn.title, zh)
     if wn.in_history:
-        return f"{title}已经在你的记录里了，所以不会再推荐。" if zh else f"{title} is already in your history, so I don't recommend it again."
+        return (
+            f"{title}已经在你的记录里了，所以不会再推荐。"
+            if zh
+            else f"{title} is already in your history, so I don't recommend it again."
+        )
     if data.get("feedback") in ("disliked", "not_interested"):
-        return f"你说过对{title}不感兴趣，所以不再推荐。" if zh else f"You told me you're not interested in {title}, so I leave it out."
+        return (
+            f"你说过对{title}不感兴趣，所以不再推荐。"
+            if zh
+            else f"You told me you're not interested in {title}, so I leave it out."
+        )
     parts = []
     if data.get("blocked_by"):
         said = join_list([describe_constraint(c, zh) for c in data["blocked_by"]], "zh" if zh else "en")
         parts.append(f"它不符合你的条件（{said}）。" if zh else f"It doesn't meet your constraint ({said}).")
     if wn.gap <= 0 and not data.get("blocked_by"):
-        parts.append(f"{title}其实在你的前{wn.k}名里（第{wn.rank}名）。" if zh else f"{title} is in fact in your top {wn.k} (#{wn.rank}).")
+        parts.append(
+            f"{title}其实在你的前{wn.k}名里（第{wn.rank}名）。"
+            if zh
+            else f"{title} is in fact in your top {wn.k} (#{wn.rank})."
+        )
         return "".join(parts) if zh else " ".join(parts)
     reasons = [_label(d.label, zh) for d in wn.holding_back[:3]]
     kth = _t(wn.kth_title, zh)
@@ -169,18 +214,27 @@ def what_if_text(wi: WhatIf, zh: bool, rec: Recommender) -> str:
     changed = join_list([_t(rec.title(i), zh) for i in wi.removed], lang)
     added = join_list([_t(rec.title(i), zh) for i in wi.added], lang)
     if zh:
-        head = "如果" + (f"没有{changed}" if changed else "") + ("，" if changed and added else "") + (f"加上{added}" if added else "")
+        head = (
+            "如果"
+            + (f"没有{changed}" if changed else "")
+            + ("，" if changed and added else "")
+            + (f"加上{added}" if added else "")
+        )
         if not wi.entered and not wi.left:
             return head + f"，你的前{len(wi.after)}名不变。"
-        return head + f"，会新出现{join_list([_t(rec.title(i), True) for i in wi.entered], 'zh')}，" \
-                      f"离开的是{join_list([_t(rec.title(i), True) for i in wi.left], 'zh')}。"
+        return (
+            head + f"，会新出现{join_list([_t(rec.title(i), True) for i in wi.entered], 'zh')}，"
+            f"离开的是{join_list([_t(rec.title(i), True) for i in wi.left], 'zh')}。"
+        )
     head = "Without " + changed if changed else "With " + added
     if changed and added:
         head += f" and with {added}"
     if not wi.entered and not wi.left:
         return f"{head}, your top {len(wi.after)} would stay the same."
-    return (f"{head}, {join_list([_t(rec.title(i), False) for i in wi.entered], 'en')} would come in and "
-            f"{join_list([_t(rec.title(i), False) for i in wi.left], 'en')} would drop out.")
+    return (
+        f"{head}, {join_list([_t(rec.title(i), False) for i in wi.entered], 'en')} would come in and "
+        f"{join_list([_t(rec.title(i), False) for i in wi.left], 'en')} would drop out."
+    )
 
 
 def profile_text(p: dict[str, Any], zh: bool) -> str:
@@ -190,12 +244,19 @@ def profile_text(p: dict[str, Any], zh: bool) -> str:
     dislikes = join_list([_label(x["feature"], zh) for x in p["dislikes"][:2]], lang)
     fb = p.get("feedback") or {}
     if zh:
-        out = f"你的记录里有{p['n_items']}个条目，评分最高的有{top}。你偏爱{likes}" + (f"，较少选择{dislikes}" if dislikes else "") + "。"
+        out = (
+            f"你的记录里有{p['n_items']}个条目，评分最高的有{top}。你偏爱{likes}"
+            + (f"，较少选择{dislikes}" if dislikes else "")
+            + "。"
+        )
         if fb:
             out += f"本次对话中你给了{len(fb)}条反馈。"
         return out + "我只使用你的记录（和评分），不使用任何个人资料。"
-    out = f"You have {p['n_items']} items in your history; your top rated include {top}. You lean towards {likes}" + \
-          (f" and away from {dislikes}" if dislikes else "") + "."
+    out = (
+        f"You have {p['n_items']} items in your history; your top rated include {top}. You lean towards {likes}"
+        + (f" and away from {dislikes}" if dislikes else "")
+        + "."
+    )
     if fb:
         out += f" You gave {len(fb)} pieces of feedback in this conversation."
     return out + " I use only your history (and ratings), no personal details."

@@ -17,14 +17,84 @@ from assistant.explaining.vocabulary import Vocabulary, build_vocabulary
 
 LEAK_WINDOW = 6  # this many consecutive words shared with a prompt count as echoing it
 
-INSULTS_EN = ("idiot", "idiots", "idiotic", "stupid", "moron", "morons", "moronic", "dumb", "dumbass", "loser", "losers", "fool",
-              "fools", "pathetic", "worthless", "imbecile", "cretin", "retard", "retarded", "jerk", "bastard", "bitch", "asshole",
-              "shithead", "fuck", "fucking", "fucker", "shit", "crap", "damn", "dick", "prick", "twat", "cunt", "scum", "ugly",
-              "shut up", "hate you", "go to hell", "kill yourself", "nobody likes you")
-INSULTS_ZH = ("白痴", "笨蛋", "傻瓜", "蠢货", "蠢材", "蠢猪", "愚蠢", "傻逼", "傻b", "煞笔", "混蛋", "王八蛋", "废物", "垃圾", "去死", "滚开",
-              "滚蛋", "贱", "妈的", "操你", "脑残", "弱智", "猪头", "丑八怪", "闭嘴", "人渣")
-_INSULT = re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in INSULTS_EN) + r")(?![\w'])|"
-                     + "|".join(map(re.escape, INSULTS_ZH)), re.I)
+INSULTS_EN = (
+    "idiot",
+    "idiots",
+    "idiotic",
+    "stupid",
+    "moron",
+    "morons",
+    "moronic",
+    "dumb",
+    "dumbass",
+    "loser",
+    "losers",
+    "fool",
+    "fools",
+    "pathetic",
+    "worthless",
+    "imbecile",
+    "cretin",
+    "retard",
+    "retarded",
+    "jerk",
+    "bastard",
+    "bitch",
+    "asshole",
+    "shithead",
+    "fuck",
+    "fucking",
+    "fucker",
+    "shit",
+    "crap",
+    "damn",
+    "dick",
+    "prick",
+    "twat",
+    "cunt",
+    "scum",
+    "ugly",
+    "shut up",
+    "hate you",
+    "go to hell",
+    "kill yourself",
+    "nobody likes you",
+)
+INSULTS_ZH = (
+    "白痴",
+    "笨蛋",
+    "傻瓜",
+    "蠢货",
+    "蠢材",
+    "蠢猪",
+    "愚蠢",
+    "傻逼",
+    "傻b",
+    "煞笔",
+    "混蛋",
+    "王八蛋",
+    "废物",
+    "垃圾",
+    "去死",
+    "滚开",
+    "滚蛋",
+    "贱",
+    "妈的",
+    "操你",
+    "脑残",
+    "弱智",
+    "猪头",
+    "丑八怪",
+    "闭嘴",
+    "人渣",
+)
+_INSULT = re.compile(
+    r"(?<![\w'])(?:"
+    + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in INSULTS_EN)
+    + r")(?![\w'])|"
+    + "|".join(map(re.escape, INSULTS_ZH)),
+    re.I,
+)
 _TEMPLATE_MARKS = re.compile(r"\{\{|\{%|[\"']tool[\"']\s*:|<\|im_")
 _OTHER_USER = re.compile(r"\b(?:user|customer|account)\s*(?:id\s*)?#?\s*\d+|用户\s*\d+|\d+\s*号\s*用户", re.I)
 
@@ -42,13 +112,13 @@ def _words(text: str) -> list[str]:
 @lru_cache(maxsize=16)
 def _grams(secret: str, n: int) -> frozenset[tuple[str, ...]]:
     w = _words(secret)
-    return frozenset(tuple(w[i:i + n]) for i in range(len(w) - n + 1))
+    return frozenset(tuple(w[i : i + n]) for i in range(len(w) - n + 1))
 
 
 def echoes(text: str, secrets: Iterable[str], window: int = LEAK_WINDOW) -> bool:
     """True if ``text`` repeats ``window`` consecutive words of any of ``secrets`` (case and punctuation ignored)."""
     w = _words(text)
-    grams = {tuple(w[i:i + window]) for i in range(len(w) - window + 1)}
+    grams = {tuple(w[i : i + window]) for i in range(len(w) - window + 1)}
     return any(grams & _grams(s, window) for s in secrets)
 
 
@@ -57,7 +127,9 @@ def insults(text: str) -> list[str]:
     return [m.group(0) for m in _INSULT.finditer(text)]
 
 
-def unsafe_text(text: str, secrets: Sequence[str], titles: Sequence[str] = (), allowed: Iterable[str] | None = None) -> str | None:
+def unsafe_text(
+    text: str, secrets: Sequence[str], titles: Sequence[str] = (), allowed: Iterable[str] | None = None
+) -> str | None:
     """Why model-written ``text`` must not reach the person, or None if it may.
 
     ``titles`` are the catalogue's; with ``allowed`` given, naming any other catalogue title is unsafe
@@ -75,7 +147,7 @@ def unsafe_text(text: str, secrets: Sequence[str], titles: Sequence[str] = (), a
                 continue
             if allowed is not None and not (m.refs & allowed_set):
                 return f"it names {m.span!r}, which no tool returned."
-            masked = masked[:m.start] + " " * (m.end - m.start) + masked[m.end:]
+            masked = masked[: m.start] + " " * (m.end - m.start) + masked[m.end :]
     if insults(masked):
         return "it is insulting."
     return None

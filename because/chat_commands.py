@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from because.errors import BecauseError, BrokenPartError, InputError
 from because.settings import Settings
@@ -65,8 +63,14 @@ def _assistant(settings: Settings, user: str, session_id: str | None) -> Assista
     rec = load_recommender(settings)
     rec.history(user)  # unknown user: InputError now, before any model starts
     session = open_session(settings.home, session_id, str(user))
-    return Assistant(rec, session, catalogue=load_catalogue_for(settings, rec), store=load_store(settings, rec),
-                     llm=load_llm(settings), llm_explanations=settings.llm_explanations)
+    return Assistant(
+        rec,
+        session,
+        catalogue=load_catalogue_for(settings, rec),
+        store=load_store(settings, rec),
+        llm=load_llm(settings),
+        llm_explanations=settings.llm_explanations,
+    )
 
 
 def _fail(err: BecauseError) -> int:
@@ -142,8 +146,12 @@ def chat(settings: Settings, user: str, session: str | None = None) -> int:
 def add_ask_arguments(parser: Any) -> None:
     parser.add_argument("message", help="what to ask, e.g. 'recommend me something' or '为什么推荐第二个？'")
     parser.add_argument("--user", required=True, help="the user the assistant serves (fixed for the session)")
-    parser.add_argument("--session", help="continue (or start) the conversation saved as <home>/sessions/<SESSION>.json")
-    parser.add_argument("--json", action="store_true", help="print answer, tool_calls, recommendations, explanations as JSON")
+    parser.add_argument(
+        "--session", help="continue (or start) the conversation saved as <home>/sessions/<SESSION>.json"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print answer, tool_calls, recommendations, explanations as JSON"
+    )
 
 
 def add_chat_arguments(parser: Any) -> None:

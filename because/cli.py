@@ -34,7 +34,9 @@ def _data_args(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="because", description="Recommendations that always say why.")
     parser.add_argument("--version", action="version", version=f"because {__version__}")
-    parser.add_argument("--home", help="folder for models, index and sessions (default: $BECAUSE_HOME or ~/.local/share/because)")
+    parser.add_argument(
+        "--home", help="folder for models, index and sessions (default: $BECAUSE_HOME or ~/.local/share/because)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
@@ -42,7 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    p = add("train", commands.run_train, "train the scorer (and build the catalogue index) and save it under the home folder")
+    p = add(
+        "train",
+        commands.run_train,
+        "train the scorer (and build the catalogue index) and save it under the home folder",
+    )
     _data_args(p)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-index", action="store_true", help="skip building the catalogue search index")
@@ -56,8 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--jsonl", action="store_true", help="with --all-users (JSON lines are the only format there)")
 
-    for name, handler, help_ in (("explain", commands.run_explain, "the exact parts of a user's score for an item"),
-                                 ("why-not", commands.run_why_not, "why an item is not in a user's top k")):
+    for name, handler, help_ in (
+        ("explain", commands.run_explain, "the exact parts of a user's score for an item"),
+        ("why-not", commands.run_why_not, "why an item is not in a user's top k"),
+    ):
         p = add(name, handler, help_)
         p.add_argument("--user", required=True)
         p.add_argument("--item", required=True)
@@ -77,19 +85,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", action="store_true")
 
-    for name, handler, help_ in (("users", commands.run_users, "list user ids"), ("items", commands.run_items, "list item ids and titles")):
+    for name, handler, help_ in (
+        ("users", commands.run_users, "list user ids"),
+        ("items", commands.run_items, "list item ids and titles"),
+    ):
         p = add(name, handler, help_)
         p.add_argument("query", nargs="?", help="(items) a part of the title")
         p.add_argument("--limit", type=int, default=50)
 
     from vectorstore.cli_commands import add_index_arguments, add_search_arguments
 
-    add_index_arguments(add("index", _lazy("vectorstore.cli_commands", "run_index"), "build or update the catalogue search index"))
-    add_search_arguments(add("search", _lazy("vectorstore.cli_commands", "run_search"), "search the catalogue by meaning"))
+    add_index_arguments(
+        add("index", _lazy("vectorstore.cli_commands", "run_index"), "build or update the catalogue search index")
+    )
+    add_search_arguments(
+        add("search", _lazy("vectorstore.cli_commands", "run_search"), "search the catalogue by meaning")
+    )
     _register_assistant(add)
     from webapp.cli_args import add_serve_arguments
 
-    add_serve_arguments(add("serve", _lazy("webapp.server", "run_serve"), "serve the web app and JSON API (trains on first run)"))
+    add_serve_arguments(
+        add("serve", _lazy("webapp.server", "run_serve"), "serve the web app and JSON API (trains on first run)")
+    )
     return parser
 
 
@@ -99,7 +116,9 @@ def _register_assistant(add: Callable[..., argparse.ArgumentParser]) -> None:
     except ImportError:  # the assistant is optional while it is being built
         return
     add_ask_arguments(add("ask", _lazy("because.chat_commands", "run_ask"), "ask the assistant one message"))
-    add_chat_arguments(add("chat", _lazy("because.chat_commands", "run_chat"), "chat with the assistant in the terminal"))
+    add_chat_arguments(
+        add("chat", _lazy("because.chat_commands", "run_chat"), "chat with the assistant in the terminal")
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -35,11 +35,14 @@ def run_train(settings: Settings, args: argparse.Namespace) -> int:
     from catalogue import load_catalogue
     from scorer.pipeline import save_active, train_recommender
     from scorer.train import TrainConfig
-
     from webapp.feedback_store import with_feedback
 
-    cat = load_catalogue(data=None if args.items else (args.data or settings.data), items=args.items,
-                         interactions=args.interactions, schema=args.schema)
+    cat = load_catalogue(
+        data=None if args.items else (args.data or settings.data),
+        items=args.items,
+        interactions=args.interactions,
+        schema=args.schema,
+    )
     cat = with_feedback(cat, settings.home)  # likes and ratings given in the web app since the last run
     log = (lambda m: print(m, file=sys.stderr)) if not args.quiet else (lambda m: None)
     log(f"training on {cat!r}")
@@ -106,10 +109,16 @@ def run_why_not(settings: Settings, args: argparse.Namespace) -> int:
     if w.gap <= 0:
         print(f"{w.title} is already recommended (rank {w.rank} of the top {w.k}).")
         return 0
-    print(f"{w.title} ranks {w.rank}; it scores {w.score:.4f}, {w.gap:.4f} below #{w.k} {w.kth_title} ({w.kth_score:.4f}).")
+    print(
+        f"{w.title} ranks {w.rank}; it scores {w.score:.4f}, {w.gap:.4f} below "
+        f"#{w.k} {w.kth_title} ({w.kth_score:.4f})."
+    )
     print("What holds it back, compared with that item:")
     for d in w.holding_back:
-        print(f"  {d.difference:+.4f}  {d.kind:<12}  {d.label}  (this item {d.item_value:+.4f}, #{w.k} {d.kth_value:+.4f})")
+        print(
+            f"  {d.difference:+.4f}  {d.kind:<12}  {d.label}  "
+            f"(this item {d.item_value:+.4f}, #{w.k} {d.kth_value:+.4f})"
+        )
     return 0
 
 
@@ -120,7 +129,9 @@ def _parse_add(values: list[str]) -> dict[str, float | None]:
         try:
             add[item.strip()] = float(rating) if rating else None
         except ValueError:
-            raise InputError(f"--add '{value}' has a rating that is not a number.", "write --add ITEM=RATING, e.g. --add 50=5.") from None
+            raise InputError(
+                f"--add '{value}' has a rating that is not a number.", "write --add ITEM=RATING, e.g. --add 50=5."
+            ) from None
     return add
 
 
@@ -132,7 +143,10 @@ def run_what_if(settings: Settings, args: argparse.Namespace) -> int:
     if args.json:
         _emit(w.to_dict())
         return 0
-    print(f"Removed: {', '.join(rec.title(i) for i in w.removed) or '-'}; added: {', '.join(rec.title(i) for i in w.added) or '-'}")
+    print(
+        f"Removed: {', '.join(rec.title(i) for i in w.removed) or '-'}; "
+        f"added: {', '.join(rec.title(i) for i in w.added) or '-'}"
+    )
     for label, recs in (("before", w.before), ("after", w.after)):
         print(f"{label}: " + "; ".join(r.title for r in recs))
     print(f"entered: {', '.join(rec.title(i) for i in w.entered) or '-'}")
@@ -144,11 +158,22 @@ def run_evaluate(settings: Settings, args: argparse.Namespace) -> int:
     from catalogue import load_catalogue
     from evaluation.compare import compare, format_markdown
 
-    cat = load_catalogue(data=None if args.items else (args.data or settings.data), items=args.items,
-                         interactions=args.interactions, schema=args.schema)
+    cat = load_catalogue(
+        data=None if args.items else (args.data or settings.data),
+        items=args.items,
+        interactions=args.interactions,
+        schema=args.schema,
+    )
     table, split = compare(cat, args.split, args.seed, log=lambda m: print(m, file=sys.stderr))
     if args.json:
-        _emit({"data": cat.name, "split": args.split, "seed": args.seed, "rows": table.reset_index().to_dict(orient="records")})
+        _emit(
+            {
+                "data": cat.name,
+                "split": args.split,
+                "seed": args.seed,
+                "rows": table.reset_index().to_dict(orient="records"),
+            }
+        )
     else:
         print(f"{cat.name}, {args.split} split (seed {args.seed}): {split.describe()}")
         print(format_markdown(table))

@@ -9,7 +9,8 @@
 2. Latency: loads the saved model once (``Recommender.load``), then for ``--users`` random users times
    ``rec.recommend(user, k=10)``, ``explain(rec, user, top1)`` and the two back to back; reports p50 and
    p95 in milliseconds, by wall clock and by the thread's CPU time (on a shared machine a
-   few-ms call is often pre-empted, which only the wall clock sees). Each explanation is checked: its contributions sum to its score within 1e-5.
+   few-ms call is often pre-empted, which only the wall clock sees). Each explanation is checked: its
+   contributions sum to its score within 1e-5.
 
 With ``--skip-train --home DIR`` it reuses a model already trained under DIR. Prints a markdown table
 (and the machine line with the load average at start and end, since other jobs may share the CPU).
@@ -131,10 +132,22 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_train:
         train, cpu = time_training(args.data, args.train_runs, home)
         result["train_s"], result["train_cpu_s"] = train, cpu
-        rows.append((f"`because --home TMP train --data {args.data} --no-index --quiet` wall time (median of {len(train)})",
-                     f"{statistics.median(train):.1f} s", f"runs: {', '.join(f'{x:.1f}' for x in train)} s", "< 60 s"))
-        rows.append(("same, CPU time (user + sys) of the process",
-                     f"{statistics.median(cpu):.1f} s", f"runs: {', '.join(f'{x:.1f}' for x in cpu)} s", ""))
+        rows.append(
+            (
+                f"`because --home TMP train --data {args.data} --no-index --quiet` wall time (median of {len(train)})",
+                f"{statistics.median(train):.1f} s",
+                f"runs: {', '.join(f'{x:.1f}' for x in train)} s",
+                "< 60 s",
+            )
+        )
+        rows.append(
+            (
+                "same, CPU time (user + sys) of the process",
+                f"{statistics.median(cpu):.1f} s",
+                f"runs: {', '.join(f'{x:.1f}' for x in cpu)} s",
+                "",
+            )
+        )
     result["load_after_train"] = loadavg()
     lat = time_latency(home, args.users, args.seed)
     n_items, worst = lat.pop("_n_items")[0], lat.pop("_worst_sum_error")[0]
@@ -142,11 +155,20 @@ def main(argv: list[str] | None = None) -> int:
     goals = {"recommend+explain": "p50 < 10 ms"}
     for name, v in lat.items():
         clock = "thread CPU time" if name.endswith("(CPU)") else "wall time"
-        rows.append((f"{name.replace(' (CPU)', '')} for one user over {n_items} items ({len(v)} users), {clock}",
-                     f"p50 {pct(v, 50):.2f} ms", f"p95 {pct(v, 95):.2f} ms", goals.get(name, "")))
+        rows.append(
+            (
+                f"{name.replace(' (CPU)', '')} for one user over {n_items} items ({len(v)} users), {clock}",
+                f"p50 {pct(v, 50):.2f} ms",
+                f"p95 {pct(v, 95):.2f} ms",
+                goals.get(name, ""),
+            )
+        )
 
     print(f"machine: {result['machine']}")
-    print(f"load average: start {result['load_start']}; after training {result['load_after_train']}; end {result['load_end']}")
+    print(
+        f"load average: start {result['load_start']}; after training {result['load_after_train']}; "
+        f"end {result['load_end']}"
+    )
     print(f"worst |sum(contributions) - score| over the explained items: {worst:.2e}\n")
     print("| measure | median / p50 | spread / p95 | goal |")
     print("|---|---|---|---|")

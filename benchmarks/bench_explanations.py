@@ -31,9 +31,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from assistant.explaining.checker import ClaimChecker, check  # noqa: E402
-from assistant.explaining.writer import explain_facts, title_mask  # noqa: E402
 from assistant.explaining.facts import facts_for  # noqa: E402
 from assistant.explaining.template import template_explanation  # noqa: E402
+from assistant.explaining.writer import explain_facts, title_mask  # noqa: E402
 from scorer.attribution import explain  # noqa: E402
 
 
@@ -96,8 +96,9 @@ def _streamed(facts, language: str, llm, titles, labels, deadline: float | None)
     from assistant.explaining.stream import stream_explanation
 
     start, first, final = time.perf_counter(), None, None
-    for event in stream_explanation(facts, language=language, llm=llm, checker=ClaimChecker.of(titles, labels),
-                                    deadline=deadline):
+    for event in stream_explanation(
+        facts, language=language, llm=llm, checker=ClaimChecker.of(titles, labels), deadline=deadline
+    ):
         if event.kind == "delta" and first is None:
             first = time.perf_counter() - start
         if event.kind == "final":
@@ -105,8 +106,9 @@ def _streamed(facts, language: str, llm, titles, labels, deadline: float | None)
     return final, first
 
 
-def measure(rec, pairs, language: str, llm=None, timeout: float | None = None, show: int = 0,
-            mode: str = "stream") -> dict[str, float]:
+def measure(
+    rec, pairs, language: str, llm=None, timeout: float | None = None, show: int = 0, mode: str = "stream"
+) -> dict[str, float]:
     titles, labels = rec.titles, rec.feature_labels
     texts, feature_sets, top_named, fallbacks, seconds, as_draft = [], [], 0, 0, [], 0
     first_words: list[float] = []
@@ -128,13 +130,19 @@ def measure(rec, pairs, language: str, llm=None, timeout: float | None = None, s
                 if first is not None:
                     first_words.append(first)
             else:
-                out = explain_facts(facts, language=language, llm=recorder, checker=ClaimChecker.of(titles, labels),
-                                    deadline=deadline)
+                out = explain_facts(
+                    facts, language=language, llm=recorder, checker=ClaimChecker.of(titles, labels), deadline=deadline
+                )
             text, claims, fell_back = out.text, out.claims, out.fallback
-            as_draft += (not fell_back) and " ".join(text.split()) == " ".join(template_explanation(facts, language).split())
+            as_draft += (not fell_back) and " ".join(text.split()) == " ".join(
+                template_explanation(facts, language).split()
+            )
             if show and len(texts) < show:
-                print(f"--- {user}/{item} fallback={fell_back} answers={recorder.answers[before:]} problems={out.problems}\n{text}",
-                      file=sys.stderr)
+                print(
+                    f"--- {user}/{item} fallback={fell_back} answers={recorder.answers[before:]} "
+                    f"problems={out.problems}\n{text}",
+                    file=sys.stderr,
+                )
             if len(recorder.answers) > before:
                 first = _first_text(recorder.answers[before])
                 first = title_mask(facts, language).restore(first)  # Chinese: the model wrote title tokens
@@ -150,8 +158,12 @@ def measure(rec, pairs, language: str, llm=None, timeout: float | None = None, s
         fallbacks += fell_back
         texts.append(text)
         if recorder is not None and len(texts) % 10 == 0:
-            print(f"  {language} {len(texts)}/{len(pairs)}: fallback so far {fallbacks}, median {np.median(seconds):.1f} s/item",
-                  file=sys.stderr, flush=True)
+            print(
+                f"  {language} {len(texts)}/{len(pairs)}: fallback so far {fallbacks}, "
+                f"median {np.median(seconds):.1f} s/item",
+                file=sys.stderr,
+                flush=True,
+            )
     pairs_overlap = [len(a & b) for a, b in itertools.combinations(feature_sets, 2)]
     row = {
         "n": len(texts),
@@ -200,12 +212,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pairs", type=int, default=200)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--language", choices=("en", "zh", "both"), default="both")
-    p.add_argument("--llm", action="store_true", help="use the local language model (embedded llama.cpp or OPENAI_BASE_URL)")
+    p.add_argument(
+        "--llm", action="store_true", help="use the local language model (embedded llama.cpp or OPENAI_BASE_URL)"
+    )
     p.add_argument("--llm-home", type=Path, help="home folder holding llm/<model>.gguf (default: the settings home)")
     p.add_argument("--model", default=None, help="model name, e.g. qwen2.5-1.5b or qwen2.5-0.5b")
     p.add_argument("--timeout", type=float, default=None, help="seconds per item for the model")
-    p.add_argument("--mode", choices=("stream", "json"), default="stream",
-                   help="stream: the chat's path (streamed prose, checked, one retry); json: JSON answers with one retry")
+    p.add_argument(
+        "--mode",
+        choices=("stream", "json"),
+        default="stream",
+        help="stream: the chat's path (streamed prose, checked, one retry); json: JSON answers with one retry",
+    )
     p.add_argument("--show", type=int, default=0, help="print the first N model answers and final texts (stderr)")
     args = p.parse_args(argv)
 

@@ -83,7 +83,9 @@ def working_home(source: Path) -> Path:
         from scorer.pipeline import train_recommender
         from scorer.train import TrainConfig
 
-        rec = train_recommender(load_builtin("ml-100k"), TrainConfig(lambdas=(300.0,), epochs=20, shrinks=(1.0,)), progress=False)
+        rec = train_recommender(
+            load_builtin("ml-100k"), TrainConfig(lambdas=(300.0,), epochs=20, shrinks=(1.0,)), progress=False
+        )
     save_active(rec, home)
     if (source / "llm").is_dir():
         (home / "llm").symlink_to((source / "llm").resolve(), target_is_directory=True)
@@ -131,14 +133,23 @@ class Session:
             for c in x.get("contributions", []):
                 m = HISTORY_LABEL.match(c["label"]) if c["kind"] == "history_item" else None
                 if m:
-                    self.check(kind, (m.group(1) or m.group(2)) in self.titles, f"history term from someone else: {c['label']}")
+                    self.check(
+                        kind, (m.group(1) or m.group(2)) in self.titles, f"history term from someone else: {c['label']}"
+                    )
 
     def step(self, http: Any, n: int) -> None:
         rec = self.bench.rec
         which = n % 5
         if which == 0:
-            data = self.post(http, "chat_recommend", "/api/chat", {"message": "what would you recommend?",
-                                                                 **({"session_id": self.session_id} if self.session_id else {})})
+            data = self.post(
+                http,
+                "chat_recommend",
+                "/api/chat",
+                {
+                    "message": "what would you recommend?",
+                    **({"session_id": self.session_id} if self.session_id else {}),
+                },
+            )
             if data:
                 self.check("chat_recommend", self.session_id in (None, data["session_id"]), "another chat session id")
                 self.session_id = data["session_id"]
@@ -146,7 +157,9 @@ class Session:
                 self.check_recommended("chat_recommend", data["recommendations"])
                 self.bench.count_text(data["recommendations"])
         elif which == 1 and self.session_id and len(self.shown) >= 2:
-            data = self.post(http, "chat_why", "/api/chat", {"message": "why the second one?", "session_id": self.session_id})
+            data = self.post(
+                http, "chat_why", "/api/chat", {"message": "why the second one?", "session_id": self.session_id}
+            )
             if data:
                 items = [e["item"] for e in data["explanations"]]
                 self.check("chat_why", items == [self.shown[1]], f"explained {items}, own second pick {self.shown[1]}")
@@ -169,7 +182,11 @@ class Session:
             if data:
                 self.not_interested.add(item)
                 stored = {row["item"] for row in data["stored"]}
-                self.check("feedback", stored == self.not_interested, f"stored {sorted(stored)} vs own {sorted(self.not_interested)}")
+                self.check(
+                    "feedback",
+                    stored == self.not_interested,
+                    f"stored {sorted(stored)} vs own {sorted(self.not_interested)}",
+                )
 
     def run(self, deadline: float) -> None:
         import httpx
@@ -245,7 +262,9 @@ class Bench:
 
         self.start_app()
         assert self.proc is not None
-        users = [u for u in sorted(self.rec.histories, key=lambda u: int(u) if u.isdigit() else 0)][: self.args.sessions]
+        users = [u for u in sorted(self.rec.histories, key=lambda u: int(u) if u.isdigit() else 0)][
+            : self.args.sessions
+        ]
         sessions = [Session(self, u) for u in users]
         rss: list[tuple[float, float | None]] = []
         load_before = loadavg()
@@ -264,17 +283,40 @@ class Bench:
         self.log.close()
         values = [v for _, v in rss if v is not None]
         return {
-            "config": {"model": self.args.model, "sessions": self.args.sessions, "seconds": self.args.seconds,
-                       "llm_timeout_s": self.args.llm_timeout, "users": users, "cores": os.cpu_count()},
-            "wall_s": round(wall, 1), "loadavg_before": load_before, "loadavg_after": loadavg(),
+            "config": {
+                "model": self.args.model,
+                "sessions": self.args.sessions,
+                "seconds": self.args.seconds,
+                "llm_timeout_s": self.args.llm_timeout,
+                "users": users,
+                "cores": os.cpu_count(),
+            },
+            "wall_s": round(wall, 1),
+            "loadavg_before": load_before,
+            "loadavg_after": loadavg(),
             "requests": sum(len(v) for v in self.latency.values()) + sum(self.errors.values()),
-            "errors": dict(self.errors), "crossings": dict(self.crossings), "samples": self.samples,
+            "errors": dict(self.errors),
+            "crossings": dict(self.crossings),
+            "samples": self.samples,
             "explanation_texts": dict(self.texts),
-            "latency_s": {k: {"n": len(v), "p50": pct(v, 0.5), "p95": pct(v, 0.95), "max": round(max(v), 3),
-                              "mean": round(statistics.fmean(v), 3)} for k, v in sorted(self.latency.items())},
-            "rss_mb": {"start": values[0] if values else None, "max": max(values) if values else None,
-                       "end": values[-1] if values else None, "series": rss},
-            "llm_queue": metrics.get("llm_queue"), "language_model": metrics.get("language_model"),
+            "latency_s": {
+                k: {
+                    "n": len(v),
+                    "p50": pct(v, 0.5),
+                    "p95": pct(v, 0.95),
+                    "max": round(max(v), 3),
+                    "mean": round(statistics.fmean(v), 3),
+                }
+                for k, v in sorted(self.latency.items())
+            },
+            "rss_mb": {
+                "start": values[0] if values else None,
+                "max": max(values) if values else None,
+                "end": values[-1] if values else None,
+                "series": rss,
+            },
+            "llm_queue": metrics.get("llm_queue"),
+            "language_model": metrics.get("language_model"),
         }
 
 
@@ -284,7 +326,9 @@ def main() -> int:
     p.add_argument("--model", default="qwen2.5-1.5b", help="local model name, or 'none' for templates only")
     p.add_argument("--sessions", type=int, default=20)
     p.add_argument("--seconds", type=float, default=120)
-    p.add_argument("--llm-timeout", type=float, default=60.0, help="BECAUSE_LLM_TIMEOUT for the app (also its longest queue wait)")
+    p.add_argument(
+        "--llm-timeout", type=float, default=60.0, help="BECAUSE_LLM_TIMEOUT for the app (also its longest queue wait)"
+    )
     p.add_argument("--request-timeout", type=float, default=300.0)
     p.add_argument("--out", help="results JSON (default benchmarks/results/load_<model>_<sessions>x<seconds>s.json)")
     args = p.parse_args()
@@ -295,7 +339,9 @@ def main() -> int:
         if bench.proc is not None and bench.proc.poll() is None:
             bench.proc.kill()
         shutil.rmtree(bench.home, ignore_errors=True)
-    out = Path(args.out or ROOT / "benchmarks" / "results" / f"load_{args.model}_{args.sessions}x{int(args.seconds)}s.json")
+    out = Path(
+        args.out or ROOT / "benchmarks" / "results" / f"load_{args.model}_{args.sessions}x{int(args.seconds)}s.json"
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False))
     report(result, args, out)
@@ -303,14 +349,20 @@ def main() -> int:
 
 
 def report(result: dict[str, Any], args: argparse.Namespace, out: Path) -> None:
-    print(f"\nload test: {args.sessions} sessions x {args.seconds:.0f} s, model {args.model}, load average "
-          f"{result['loadavg_before']} -> {result['loadavg_after']}")
-    print(f"requests {result['requests']}, errors {result['errors'] or 0}, crossings {result['crossings'] or 0}, "
-          f"explanation texts {result['explanation_texts']}")
+    print(
+        f"\nload test: {args.sessions} sessions x {args.seconds:.0f} s, model {args.model}, load average "
+        f"{result['loadavg_before']} -> {result['loadavg_after']}"
+    )
+    print(
+        f"requests {result['requests']}, errors {result['errors'] or 0}, crossings {result['crossings'] or 0}, "
+        f"explanation texts {result['explanation_texts']}"
+    )
     print("| request | n | p50 s | p95 s | max s |\n|---|---|---|---|---|")
     for kind, s in result["latency_s"].items():
         print(f"| {kind} | {s['n']} | {s['p50']} | {s['p95']} | {s['max']} |")
-    print(f"app RSS MB: start {result['rss_mb']['start']}, max {result['rss_mb']['max']}, end {result['rss_mb']['end']}")
+    print(
+        f"app RSS MB: start {result['rss_mb']['start']}, max {result['rss_mb']['max']}, end {result['rss_mb']['end']}"
+    )
     print(f"LLM queue: {result['llm_queue']}")
     for line in result["samples"][:10]:
         print(" ", line)

@@ -128,22 +128,33 @@ def main(argv: list[str] | None = None) -> int:
     load1 = loadavg()
     tb_s, tc_s = alternate(lambda: F @ a, lambda: score_history(sparse, hidx), args.repeat)
     load2 = loadavg()
-    med = {name: statistics.median(t) * 1e3 for name, t in
-           (("base_dense", tb_d), ("dense", tc_d), ("base_sparse", tb_s), ("sparse", tc_s))}
-    out.update(ms=med, raw_s={"base_dense": tb_d, "dense": tc_d, "base_sparse": tb_s, "sparse": tc_s},
-               exact_err={"dense": err_dense, "sparse": err_sparse}, load=[load0, load1, load2])
+    med = {
+        name: statistics.median(t) * 1e3
+        for name, t in (("base_dense", tb_d), ("dense", tc_d), ("base_sparse", tb_s), ("sparse", tc_s))
+    }
+    out.update(
+        ms=med,
+        raw_s={"base_dense": tb_d, "dense": tc_d, "base_sparse": tb_s, "sparse": tc_s},
+        exact_err={"dense": err_dense, "sparse": err_sparse},
+        load=[load0, load1, load2],
+    )
 
     print(f"machine: {out['machine']}")
-    print(f"n = {n:,} items, |H| = {h}, nf = {nf}, top-k neighbours = {k}, "
-          f"{args.repeat} alternating repetitions, medians")
+    print(
+        f"n = {n:,} items, |H| = {h}, nf = {nf}, top-k neighbours = {k}, {args.repeat} alternating repetitions, medians"
+    )
     print(f"load average: before {load0}; between {load1}; after {load2}")
     print(f"exactness: max |sum(contributions) - score| = {err_dense:.1e} (dense rows), {err_sparse:.1e} (sparse)\n")
     print("| B stored as | baseline (one plain matvec) | baseline ms | score_history ms | ratio | goal |")
     print("|---|---|---|---|---|---|")
-    print(f"| dense rows, {h} x {n:,} | `v @ M`, M = [B_H; F^T] ({h + nf} x {n:,}) | {med['base_dense']:.1f} | "
-          f"{med['dense']:.1f} | {med['dense'] / med['base_dense']:.2f}x | <= 2x |")
-    print(f"| sparse CSR, top-{k} per item | `F @ a` ({n:,} x {nf}) | {med['base_sparse']:.1f} | "
-          f"{med['sparse']:.1f} | {med['sparse'] / med['base_sparse']:.2f}x | <= 2x |")
+    print(
+        f"| dense rows, {h} x {n:,} | `v @ M`, M = [B_H; F^T] ({h + nf} x {n:,}) | {med['base_dense']:.1f} | "
+        f"{med['dense']:.1f} | {med['dense'] / med['base_dense']:.2f}x | <= 2x |"
+    )
+    print(
+        f"| sparse CSR, top-{k} per item | `F @ a` ({n:,} x {nf}) | {med['base_sparse']:.1f} | "
+        f"{med['sparse']:.1f} | {med['sparse'] / med['base_sparse']:.2f}x | <= 2x |"
+    )
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2))
     return 0

@@ -55,8 +55,12 @@ def main() -> None:
     parser.add_argument("--data", default="ml-100k")
     parser.add_argument("--repeat", type=int, default=5, help="passes over the query set for latency")
     parser.add_argument("--k", type=int, default=10)
-    parser.add_argument("--backend", default="auto", choices=["auto", "onnx", "torch"],
-                        help="embedding backend for search and indexing (the torch path is always timed too)")
+    parser.add_argument(
+        "--backend",
+        default="auto",
+        choices=["auto", "onnx", "torch"],
+        help="embedding backend for search and indexing (the torch path is always timed too)",
+    )
     parser.add_argument("--doc-sample", type=int, default=256, help="item texts for the indexing throughput test")
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     args = parser.parse_args()
@@ -92,7 +96,7 @@ def main() -> None:
         build_s = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        noop = store.index_catalogue(cat, progress=False)
+        store.index_catalogue(cat, progress=False)
         noop_s = time.perf_counter() - t0
 
         items = cat.items.copy()
@@ -132,7 +136,7 @@ def main() -> None:
         # Document (indexing) throughput, both paths on the same texts, interleaved; best of 2 rounds each.
         from vectorstore.documents import build_docs, noun_for
 
-        docs = [d.text for d in build_docs(cat.items, cat.schema, "m", noun_for(cat.name))][:args.doc_sample]
+        docs = [d.text for d in build_docs(cat.items, cat.schema, "m", noun_for(cat.name))][: args.doc_sample]
         doc_s: dict[str, float] = {backend: float("inf"), "torch": float("inf")}
         for _ in range(2):
             for name, run in ((backend, embedder.encode), ("torch", embedder.encode_torch)):
@@ -152,19 +156,32 @@ def main() -> None:
     mean_p = statistics.mean(p for _, p, _ in rows)
     fast_p50, torch_p50 = percentile(fast_ms, 50), percentile(torch_ms, 50)
     result = {
-        "data": cat.name, "items": len(cat.items), "machine": machine(), "k": args.k,
-        "backend": backend, "onnx_rebuilt": rebuilt,
-        "precision_at_k_mean": mean_p, "precision_at_k": {q: p for q, p, _ in rows},
-        "latency_ms_p50": percentile(latencies, 50), "latency_ms_p95": percentile(latencies, 95),
-        "query_embedding_ms_p50": fast_p50, "query_embedding_ms_p95": percentile(fast_ms, 95),
-        "query_embedding_torch_ms_p50": torch_p50, "query_embedding_torch_ms_p95": percentile(torch_ms, 95),
-        "query_embedding_speedup": torch_p50 / fast_p50, "query_embedding_min_cosine": min(cosines),
+        "data": cat.name,
+        "items": len(cat.items),
+        "machine": machine(),
+        "k": args.k,
+        "backend": backend,
+        "onnx_rebuilt": rebuilt,
+        "precision_at_k_mean": mean_p,
+        "precision_at_k": {q: p for q, p, _ in rows},
+        "latency_ms_p50": percentile(latencies, 50),
+        "latency_ms_p95": percentile(latencies, 95),
+        "query_embedding_ms_p50": fast_p50,
+        "query_embedding_ms_p95": percentile(fast_ms, 95),
+        "query_embedding_torch_ms_p50": torch_p50,
+        "query_embedding_torch_ms_p95": percentile(torch_ms, 95),
+        "query_embedding_speedup": torch_p50 / fast_p50,
+        "query_embedding_min_cosine": min(cosines),
         "cached_query_embedding_ms_p50": percentile(hit_ms, 50),
         "doc_embedding_texts_per_s": {name: len(docs) / sec for name, sec in doc_s.items()},
         "filtered_latency_ms_p50": percentile(filtered, 50),
-        "model_load_s": fast_load_s, "torch_model_load_s": torch_load_s,
-        "index_build_s": build_s, "index_counts": counts.as_dict(),
-        "reindex_noop_s": noop_s, "reindex_one_item_s": reindex_s, "reindex_one_counts": one.as_dict(),
+        "model_load_s": fast_load_s,
+        "torch_model_load_s": torch_load_s,
+        "index_build_s": build_s,
+        "index_counts": counts.as_dict(),
+        "reindex_noop_s": noop_s,
+        "reindex_one_item_s": reindex_s,
+        "reindex_one_counts": one.as_dict(),
     }
     print(f"## Search benchmark: {cat.name}, {len(cat.items)} items\n\nMachine: {result['machine']}\n")
     print("| query | precision@10 | top 3 |\n|---|---|---|")
@@ -172,20 +189,29 @@ def main() -> None:
         print(f"| {query} | {p:.1f} | {'; '.join(top)} |")
     print(f"| **mean** | **{mean_p:.2f}** (goal >= 0.8) | |\n")
     n = len(latencies)
-    print(f"Embedding backend for search and indexing: {backend}"
-          + (f" (ONNX file built in this run: {rebuilt})" if rebuilt else "") + "\n")
+    print(
+        f"Embedding backend for search and indexing: {backend}"
+        + (f" (ONNX file built in this run: {rebuilt})" if rebuilt else "")
+        + "\n"
+    )
     print("| measure | value | goal |\n|---|---|---|")
-    print(f"| query latency p50 / p95 ({n} uncached queries, {backend}) | {result['latency_ms_p50']:.1f} / "
-          f"{result['latency_ms_p95']:.1f} ms | p50 < 30 ms |")
+    print(
+        f"| query latency p50 / p95 ({n} uncached queries, {backend}) | {result['latency_ms_p50']:.1f} / "
+        f"{result['latency_ms_p95']:.1f} ms | p50 < 30 ms |"
+    )
     print(f"| query embedding p50 / p95, {backend} | {fast_p50:.1f} / {result['query_embedding_ms_p95']:.1f} ms | |")
-    print(f"| query embedding p50 / p95, torch (same process, interleaved) | {torch_p50:.1f} / "
-          f"{result['query_embedding_torch_ms_p95']:.1f} ms | |")
+    print(
+        f"| query embedding p50 / p95, torch (same process, interleaved) | {torch_p50:.1f} / "
+        f"{result['query_embedding_torch_ms_p95']:.1f} ms | |"
+    )
     print(f"| speed-up of query embedding (torch p50 / {backend} p50) | {result['query_embedding_speedup']:.1f}x | |")
     print(f"| lowest cosine {backend} vs torch over the {n} queries | {min(cosines):.7f} | >= 0.9999 |")
     print(f"| cached query embedding p50 (repeated query) | {result['cached_query_embedding_ms_p50']:.3f} ms | |")
     for name, sec in doc_s.items():
-        print(f"| document embedding, {name} ({len(docs)} item texts, batches of 64, best of 2) | "
-              f"{len(docs) / sec:.0f} texts/s | |")
+        print(
+            f"| document embedding, {name} ({len(docs)} item texts, batches of 64, best of 2) | "
+            f"{len(docs) / sec:.0f} texts/s | |"
+        )
     print(f"| filtered search p50 (year>=1990, runtime<120) | {result['filtered_latency_ms_p50']:.1f} ms | |")
     print(f"| model load, {backend} (first encode) | {fast_load_s:.1f} s | |")
     print(f"| model load, torch | {torch_load_s:.1f} s | |")

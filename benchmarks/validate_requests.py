@@ -1,8 +1,12 @@
 """Validate the three frozen request sets (tests/data/requests_*.json) against the generated catalogues.
 
-    python benchmarks/shops.py /tmp/shops && python benchmarks/validate_requests.py /tmp/shops
+python benchmarks/shops.py /tmp/shops && python benchmarks/validate_requests.py /tmp/shops
 """
-import collections, json, re, sys
+
+import collections
+import json
+import re
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -10,16 +14,40 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 OUT = sys.argv[1] if len(sys.argv) > 1 else "/tmp/shops"
-KEYS = ["message", "lang", "after_list", "intent", "item", "what_if", "feedback", "include", "exclude",
-        "range", "relative", "count", "query"]
-INTENTS = {"recommend", "explain", "why_not", "what_if", "search", "similar", "profile", "feedback",
-           "out_of_scope", "greeting"}
+KEYS = [
+    "message",
+    "lang",
+    "after_list",
+    "intent",
+    "item",
+    "what_if",
+    "feedback",
+    "include",
+    "exclude",
+    "range",
+    "relative",
+    "count",
+    "query",
+]
+INTENTS = {
+    "recommend",
+    "explain",
+    "why_not",
+    "what_if",
+    "search",
+    "similar",
+    "profile",
+    "feedback",
+    "out_of_scope",
+    "greeting",
+}
 PLACE = re.compile(r"\{(shown[1-5]|owned|other)\}")
 
 
 def catalogue_values(name):
     if name == "films":
         from catalogue import load_builtin
+
         items = load_builtin("ml-100k").items
         multi = {"genres"}
     else:
@@ -110,12 +138,19 @@ def main():
             errors.append(f"duplicate messages: {dup}")
         lang = collections.Counter(m["lang"] for m in msgs)
         turns = [t for c in convs for t in c["turns"]]
-        print(f"== {name}: {len(msgs)} messages ({dict(lang)}, en {lang['en'] / len(msgs):.0%}), "
-              f"{len(convs)} conversations, {len(turns)} turns "
-              f"(zh turns {sum(t['lang'] == 'zh' for t in turns)})")
+        print(
+            f"== {name}: {len(msgs)} messages ({dict(lang)}, en {lang['en'] / len(msgs):.0%}), "
+            f"{len(convs)} conversations, {len(turns)} turns "
+            f"(zh turns {sum(t['lang'] == 'zh' for t in turns)})"
+        )
         print("   intents:", dict(collections.Counter(m["intent"] for m in msgs).most_common()))
-        print("   by lang x intent:", {f"{l}/{i}": n for (l, i), n in
-                                      sorted(collections.Counter((m["lang"], m["intent"]) for m in msgs).items())})
+        print(
+            "   by lang x intent:",
+            {
+                f"{lang}/{i}": n
+                for (lang, i), n in sorted(collections.Counter((m["lang"], m["intent"]) for m in msgs).items())
+            },
+        )
         feats = collections.Counter()
         for m in msgs:
             feats.update(k for k in ("include", "exclude", "range", "relative") if m[k])

@@ -1,7 +1,7 @@
 """Catalogue loading: a shop's items + interactions (CSV/Parquet), or a built-in MovieLens set.
 
-    from catalogue import load_catalogue
-    cat = load_catalogue(data="ml-100k", items=None, interactions=None, schema=None)
+from catalogue import load_catalogue
+cat = load_catalogue(data="ml-100k", items=None, interactions=None, schema=None)
 """
 
 from __future__ import annotations

@@ -79,8 +79,7 @@ def timestamps(t: RawTable, column: str) -> pd.Series:
     """UTC timestamps (datetime64[ns, UTC]) from unix seconds or ISO 8601 text; NaT where missing."""
     col = t.frame[column]
     fix = (
-        "write each timestamp as unix seconds (1712345678) or ISO 8601 (2024-04-05T12:34:56Z), "
-        "or leave the cell empty."
+        "write each timestamp as unix seconds (1712345678) or ISO 8601 (2024-04-05T12:34:56Z), or leave the cell empty."
     )
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
         stamps = pd.DatetimeIndex(col)
@@ -93,8 +92,13 @@ def timestamps(t: RawTable, column: str) -> pd.Series:
     is_num = ~np.isnan(seconds)
     too_big = is_num & ~(np.abs(seconds) < _MAX_SECONDS)
     if too_big.any():
-        raise fail(t, too_big, column, "the unix time is out of range (before 1685 or after 2255).",
-                   fix + " Milliseconds must be divided by 1000.")
+        raise fail(
+            t,
+            too_big,
+            column,
+            "the unix time is out of range (before 1685 or after 2255).",
+            fix + " Milliseconds must be divided by 1000.",
+        )
     ns[is_num] = np.round(seconds[is_num] * 1e9).astype(np.int64)
     present = cells.notna().to_numpy()
     textual = present & ~is_num

@@ -106,14 +106,16 @@ def _read_csv(raw: bytes, shown: str, what: str, delimiter: str) -> RawTable:
     except csv.Error as err:
         raise DataError(
             f"broken CSV: {err}.",
-            'put values that contain commas, quotes or line breaks in double quotes, and write a '
+            "put values that contain commas, quotes or line breaks in double quotes, and write a "
             'quote inside a quoted value as two quotes ("").',
             file=shown,
             row=reader.line_num,
         ) from err
     assert header is not None
-    frame = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(
-        {name: pd.Series([], dtype=object) for name in header}
+    frame = (
+        pd.DataFrame(rows, columns=header, dtype=object)
+        if rows
+        else pd.DataFrame({name: pd.Series([], dtype=object) for name in header})
     )
     return RawTable(shown, frame, np.asarray(lines, dtype=np.int64), header_line, is_csv=True)
 

@@ -52,9 +52,7 @@ def _ml_100k() -> Catalogue:
 
     titles = [str(t).strip() for t in raw_items["movie_title"]]
     released = pd.to_datetime(raw_items["release_date"], format="%d-%b-%Y", errors="coerce")
-    years = np.array(
-        [float(m.group(1)) if (m := _YEAR.search(t)) else np.nan for t in titles], dtype="float64"
-    )
+    years = np.array([float(m.group(1)) if (m := _YEAR.search(t)) else np.nan for t in titles], dtype="float64")
     years = np.where(np.isnan(years), released.dt.year.to_numpy(dtype="float64", na_value=np.nan), years)
     genre_cols = [c for c in raw_items.columns[raw_items.columns.get_loc("unknown") + 1 :]]
     flags = raw_items[genre_cols].to_numpy(dtype=bool)

@@ -45,7 +45,9 @@ def build_items(t: RawTable, schema_over: dict[str, str]) -> tuple[pd.DataFrame,
         first_dup = item_ids.iloc[int(np.flatnonzero(dup)[0])]
         first_at = t.line(int(np.flatnonzero((item_ids == first_dup).to_numpy())[0]))
         raise _cells.fail(
-            t, dup, "item_id",
+            t,
+            dup,
+            "item_id",
             f"item_id {first_dup!r} appears again (first on {'line' if t.is_csv else 'row'} {first_at}).",
             "give every item its own item_id; merge or delete the repeated rows.",
         )
@@ -55,8 +57,9 @@ def build_items(t: RawTable, schema_over: dict[str, str]) -> tuple[pd.DataFrame,
         raise _cells.fail(t, no_title, "title", "the title is empty.", "give every item a title.")
     columns: dict[str, pd.Series] = {
         "title": pd.Series(titles.tolist(), dtype="str"),
-        "description": _cells.text(t, "description") if "description" in t.frame else
-        pd.Series([""] * len(t.frame), dtype="str"),
+        "description": _cells.text(t, "description")
+        if "description" in t.frame
+        else pd.Series([""] * len(t.frame), dtype="str"),
     }
     schema: dict[str, str] = {}
     for col in t.frame.columns:
@@ -80,18 +83,23 @@ def build_interactions(t: RawTable, known_items: pd.Index, items_file: str) -> p
     if unknown.any():
         shown = item_ids.iloc[int(np.flatnonzero(unknown)[0])]
         raise _cells.fail(
-            t, unknown, "item_id",
+            t,
+            unknown,
+            "item_id",
             f"item_id {shown!r} is not in the items file {items_file}.",
             "add the item to the items file, or delete interactions with items the shop no longer lists.",
         )
     n = len(t.frame)
     rating = (
         _cells.numbers(t, "rating", "write ratings as plain numbers (4 or 4.5, with a dot), or leave empty.")
-        if "rating" in t.frame else np.full(n, np.nan)
+        if "rating" in t.frame
+        else np.full(n, np.nan)
     )
     event = _cells.strings(t, "event") if "event" in t.frame else pd.Series([None] * n, dtype=object)
-    stamp = _cells.timestamps(t, "timestamp") if "timestamp" in t.frame else pd.Series(
-        pd.DatetimeIndex(np.full(n, np.iinfo(np.int64).min).view("M8[ns]")).tz_localize("UTC")
+    stamp = (
+        _cells.timestamps(t, "timestamp")
+        if "timestamp" in t.frame
+        else pd.Series(pd.DatetimeIndex(np.full(n, np.iinfo(np.int64).min).view("M8[ns]")).tz_localize("UTC"))
     )
     return pd.DataFrame(
         {
@@ -107,8 +115,9 @@ def build_interactions(t: RawTable, known_items: pd.Index, items_file: str) -> p
 def _typed(t: RawTable, col: str, kind: str) -> pd.Series:
     if kind == "numeric":
         values = _cells.numbers(
-            t, col, f"make every '{col}' value a number, leave it empty, or declare the column "
-            '"category" in a schema file.'
+            t,
+            col,
+            f"make every '{col}' value a number, leave it empty, or declare the column \"category\" in a schema file.",
         )
         return pd.Series(values, dtype="float64")
     if kind == "multi":
@@ -128,9 +137,10 @@ def _require(t: RawTable, needed: tuple[str, ...], what: str) -> None:
             hint = f" (rename '{close[0]}' to '{col}'?)" if close else ""
             raise DataError(
                 f"the {what} file has no '{col}' column; its columns are: {', '.join(have)}.",
-                f"add a '{col}' column to the header line{hint}. The {what} file needs "
-                f"{', '.join(needed)}.",
-                file=t.path, row=t.header_line, column=col,
+                f"add a '{col}' column to the header line{hint}. The {what} file needs {', '.join(needed)}.",
+                file=t.path,
+                row=t.header_line,
+                column=col,
             )
     if t.frame.empty:
         raise _empty(t, what)
@@ -140,7 +150,9 @@ def _empty(t: RawTable, what: str) -> DataError:
     return DataError(
         f"the {what} file has a header but no rows.",
         f"add at least one {what[:-1] if what.endswith('s') else what} row below the header.",
-        file=t.path, row=t.header_line + 1, column=str(t.frame.columns[0]),
+        file=t.path,
+        row=t.header_line + 1,
+        column=str(t.frame.columns[0]),
     )
 
 

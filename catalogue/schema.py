@@ -56,13 +56,17 @@ def read_schema(path: str | Path) -> dict[str, str]:
             raise DataError(
                 f"'{name}' is a fixed column, not a feature, so it cannot have a kind.",
                 f"remove '{name}' from the schema file.",
-                file=shown, row=row, column=name,
+                file=shown,
+                row=row,
+                column=name,
             )
         if not isinstance(kind, str) or kind.strip().lower() not in KINDS:
             raise DataError(
                 f"unknown column kind {kind!r}.",
                 f"use one of {', '.join(KINDS)} for '{name}'.",
-                file=shown, row=row, column=name,
+                file=shown,
+                row=row,
+                column=name,
             )
         schema[name] = kind.strip().lower()
     return schema

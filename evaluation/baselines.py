@@ -9,10 +9,9 @@ from typing import Generic, TypeVar
 import numpy as np
 import scipy.sparse as sp
 
-from scorer.ease import ease_weights
-
 from evaluation.metrics import Ranker, evaluate_ranker
 from evaluation.splits import Split
+from scorer.ease import ease_weights
 
 P = TypeVar("P")
 
@@ -120,9 +119,7 @@ class Tuned(Generic[P]):
     validation_ndcg: dict[P, float]
 
 
-def tune(
-    ranker_factory: Callable[[P], Ranker], grid: Iterable[P], split: Split, k: int = 10
-) -> Tuned[P]:
+def tune(ranker_factory: Callable[[P], Ranker], grid: Iterable[P], split: Split, k: int = 10) -> Tuned[P]:
     """Fit ``ranker_factory(p)`` on ``split.validation.train`` for each p, keep the best validation
     NDCG@k (first wins ties), then refit that one on ``split.train``."""
     if split.validation is None:

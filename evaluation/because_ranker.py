@@ -44,7 +44,9 @@ def ease_contributions(weights: np.ndarray) -> Contrib:
     return lambda history_idx, item: weights[history_idx, item].astype(np.float64)
 
 
-def explanation_fidelity(ranker: Ranker, contrib: Contrib, train: sp.csr_matrix, users: Sequence[int], k: int = 10, n_top: int = 3) -> Fidelity:
+def explanation_fidelity(
+    ranker: Ranker, contrib: Contrib, train: sp.csr_matrix, users: Sequence[int], k: int = 10, n_top: int = 3
+) -> Fidelity:
     """PN/PS over each user's top-k, explaining each item by its 3 largest positive contributions."""
     per_user = []
     for u in users:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
 import pandas as pd
 
 from catalogue import Catalogue
@@ -25,7 +24,9 @@ def make_split(cat: Catalogue, kind: str, seed: int = 0) -> Split:
     raise ValueError(f"unknown split '{kind}'; use random or time")
 
 
-def compare(cat: Catalogue, split_kind: str = "random", seed: int = 0, k: int = 10, log=print) -> tuple[pd.DataFrame, Split]:
+def compare(
+    cat: Catalogue, split_kind: str = "random", seed: int = 0, k: int = 10, log=print
+) -> tuple[pd.DataFrame, Split]:
     """One row per model: NDCG@k, Recall@k, PN, PS (PN/PS where the score decomposes), fit seconds."""
     split = make_split(cat, split_kind, seed)
     log(f"split: {split.describe()}")

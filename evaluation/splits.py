@@ -145,9 +145,7 @@ def _time_test_mask(times: np.ndarray, frac: float) -> np.ndarray:
     return mask
 
 
-def _build(
-    data: _Indexed, rows: np.ndarray, protocol: str, frac: float, rng: np.random.Generator, depth: int
-) -> Split:
+def _build(data: _Indexed, rows: np.ndarray, protocol: str, frac: float, rng: np.random.Generator, depth: int) -> Split:
     """Split ``rows`` (indices into ``data``) by ``protocol``; recurse once for validation."""
     users, items, times = data.users[rows], data.items[rows], data.times[rows]
     test = _random_test_mask(users, frac, rng) if protocol == "random" else _time_test_mask(times, frac)

@@ -64,13 +64,25 @@ def explain(rec: Recommender, user: UserRef, item_id: str) -> Explanation:
         past = rec.item_ids[j]
         rating = history.get(past)
         verb = f"you rated {rec.titles[j]}{_stars(rating)}" if rating is not None else f"you chose {rec.titles[j]}"
-        parts.append(Contribution("history_item", verb, value, {"item": past, "title": rec.titles[j], "rating": rating}, f"item:{past}"))
+        parts.append(
+            Contribution(
+                "history_item", verb, value, {"item": past, "title": rec.titles[j], "rating": rating}, f"item:{past}"
+            )
+        )
     for f, value in zip(raw.feature_idx.tolist(), raw.features.tolist()):
-        parts.append(Contribution(
-            "feature", rec.feature_labels[f], float(value),
-            {"feature": rec.feature_names[f], "column": rec.feature_columns[f], "share_of_your_history": round(float(share[f]), 3)},
-            f"feature:{rec.feature_names[f]}",
-        ))
+        parts.append(
+            Contribution(
+                "feature",
+                rec.feature_labels[f],
+                float(value),
+                {
+                    "feature": rec.feature_names[f],
+                    "column": rec.feature_columns[f],
+                    "share_of_your_history": round(float(share[f]), 3),
+                },
+                f"feature:{rec.feature_names[f]}",
+            )
+        )
     pop = int(rec.popularity[idx])
     if not history:
         pop_label = f"popular with many people ({pop} chose it); you have no history yet"
@@ -81,7 +93,9 @@ def explain(rec: Recommender, user: UserRef, item_id: str) -> Explanation:
     parts.append(Contribution("popularity", pop_label, raw.bias, {"interactions": pop}, "popularity"))
     parts = [p for p in parts if abs(p.value) > NEGLIGIBLE]
     parts.sort(key=lambda p: -abs(p.value))
-    return Explanation(_user_name(user), str(item_id), rec.titles[idx], raw.total, rec.rank_among_unseen(history_idx, idx), parts)
+    return Explanation(
+        _user_name(user), str(item_id), rec.titles[idx], raw.total, rec.rank_among_unseen(history_idx, idx), parts
+    )
 
 
 @dataclass(frozen=True)
@@ -123,8 +137,10 @@ def why_not(rec: Recommender, user: UserRef, item_id: str, k: int = 10, n_reason
     history = rec.history(user)
     top = rec.recommend(history, k=k)
     if not top:  # a small shop: the user already has every item
-        raise InputError(f"{_user_name(user)} already has every item in the catalogue, so nothing is recommended.",
-                         "ask about a user with fewer items.")
+        raise InputError(
+            f"{_user_name(user)} already has every item in the catalogue, so nothing is recommended.",
+            "ask about a user with fewer items.",
+        )
     kth = top[-1]
     mine = explain(rec, history, item_id)
     theirs = explain(rec, history, kth.item_id)
@@ -133,11 +149,25 @@ def why_not(rec: Recommender, user: UserRef, item_id: str, k: int = 10, n_reason
     deltas = []
     for key in set(a) | set(b):
         ref = a.get(key) or b[key]
-        deltas.append(Delta(key, ref.kind, ref.label, a[key].value if key in a else 0.0, b[key].value if key in b else 0.0))
+        deltas.append(
+            Delta(key, ref.kind, ref.label, a[key].value if key in a else 0.0, b[key].value if key in b else 0.0)
+        )
     deltas.sort(key=lambda d: d.difference)
     behind = [d for d in deltas if d.difference < -NEGLIGIBLE][:n_reasons]
-    return WhyNot(_user_name(user), str(item_id), mine.title, mine.rank, k, mine.score, kth.item_id, kth.title, kth.score,
-                  kth.score - mine.score, behind, in_history=str(item_id) in history)
+    return WhyNot(
+        _user_name(user),
+        str(item_id),
+        mine.title,
+        mine.rank,
+        k,
+        mine.score,
+        kth.item_id,
+        kth.title,
+        kth.score,
+        kth.score - mine.score,
+        behind,
+        in_history=str(item_id) in history,
+    )
 
 
 @dataclass(frozen=True)
@@ -153,7 +183,13 @@ class WhatIf:
         return asdict(self)
 
 
-def what_if(rec: Recommender, user: UserRef, remove: list[str] | None = None, add: Mapping[str, float | None] | None = None, k: int = 10) -> WhatIf:
+def what_if(
+    rec: Recommender,
+    user: UserRef,
+    remove: list[str] | None = None,
+    add: Mapping[str, float | None] | None = None,
+    k: int = 10,
+) -> WhatIf:
     """Top-k before and after removing and/or adding past items (no retraining: the user is a history)."""
     history = rec.history(user)
     remove = [str(r) for r in (remove or [])]
@@ -161,16 +197,22 @@ def what_if(rec: Recommender, user: UserRef, remove: list[str] | None = None, ad
     for item in remove:
         rec.index_of(item)
         if item not in history:
-            raise InputError(f"item '{item}' ({rec.title(item)}) is not in this user's history, so it cannot be removed.",
-                             "name an item the user has rated (see `because explain` or the profile).")
+            raise InputError(
+                f"item '{item}' ({rec.title(item)}) is not in this user's history, so it cannot be removed.",
+                "name an item the user has rated (see `because explain` or the profile).",
+            )
     if not remove and not add:
-        raise InputError("what-if needs at least one item to remove or add.", "pass --remove ITEM and/or --add ITEM=RATING.")
+        raise InputError(
+            "what-if needs at least one item to remove or add.", "pass --remove ITEM and/or --add ITEM=RATING."
+        )
     edited = {i: r for i, r in history.items() if i not in remove}
     edited.update(add)
     before = rec.recommend(history, k=k)
     after = rec.recommend(edited, k=k, exclude=set(remove))
     b_ids, a_ids = [r.item_id for r in before], [r.item_id for r in after]
-    return WhatIf(remove, dict(add), before, after, [i for i in a_ids if i not in b_ids], [i for i in b_ids if i not in a_ids])
+    return WhatIf(
+        remove, dict(add), before, after, [i for i in a_ids if i not in b_ids], [i for i in b_ids if i not in a_ids]
+    )
 
 
 def profile(rec: Recommender, user: UserRef, n: int = 8) -> dict[str, Any]:
@@ -178,8 +220,23 @@ def profile(rec: Recommender, user: UserRef, n: int = 8) -> dict[str, Any]:
     history = rec.history(user)
     share, aff = rec.affinities(history)
     order = np.argsort(-aff)
-    likes = [{"feature": rec.feature_labels[f], "affinity": round(float(aff[f]), 4), "share_of_history": round(float(share[f]), 3)} for f in order[:n]]
-    dislikes = [{"feature": rec.feature_labels[f], "affinity": round(float(aff[f]), 4), "share_of_history": round(float(share[f]), 3)} for f in order[::-1][:n] if aff[f] < 0]
+    likes = [
+        {
+            "feature": rec.feature_labels[f],
+            "affinity": round(float(aff[f]), 4),
+            "share_of_history": round(float(share[f]), 3),
+        }
+        for f in order[:n]
+    ]
+    dislikes = [
+        {
+            "feature": rec.feature_labels[f],
+            "affinity": round(float(aff[f]), 4),
+            "share_of_history": round(float(share[f]), 3),
+        }
+        for f in order[::-1][:n]
+        if aff[f] < 0
+    ]
     rated = sorted(history.items(), key=lambda kv: -(kv[1] if kv[1] is not None else 0))
     return {
         "user": _user_name(user),

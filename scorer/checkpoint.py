@@ -43,7 +43,8 @@ def save_checkpoint(path: Path, payload: dict[str, Any]) -> None:
         raise ModelFileError(
             f"could not save the model to {path} ({type(err).__name__}: {' '.join(str(err).split())[:200]}; "
             f"{_free_bytes(path.parent)} bytes free there); the previous model there, if any, is unchanged.",
-            "free some disk space (or use another --home) and train again.") from err
+            "free some disk space (or use another --home) and train again.",
+        ) from err
     except BaseException:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
@@ -60,11 +61,16 @@ def _free_bytes(folder: Path) -> str:
 def load_checkpoint(path: Path) -> dict[str, Any]:
     """Read a checkpoint; raise ModelFileError with the fix when it is missing, corrupt or of another version."""
     if not path.exists():
-        raise ModelFileError(f"no trained model at {path}.", "run `because train` first (or pass the --home you trained with).")
+        raise ModelFileError(
+            f"no trained model at {path}.", "run `because train` first (or pass the --home you trained with)."
+        )
     try:
         data = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:  # torch raises many types for a corrupt file
-        raise ModelFileError(f"the model file {path} is corrupt or not a Because model ({type(err).__name__}: {err}).", "delete it and run `because train` again.") from err
+        raise ModelFileError(
+            f"the model file {path} is corrupt or not a Because model ({type(err).__name__}: {err}).",
+            "delete it and run `because train` again.",
+        ) from err
     if not isinstance(data, dict) or data.get("kind") != KIND:
         raise ModelFileError(f"{path} is not a Because model file.", "run `because train` to create one.")
     version = data.get("format_version")

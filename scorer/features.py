@@ -97,7 +97,9 @@ def build_features(items: pd.DataFrame, schema: dict[str, str], *, min_count: in
             n_, l_, m_ = _numeric_buckets(column, values, n_bins)
         elif kind in ("multi", "category"):
             lists = [
-                tuple(v) if isinstance(v, (tuple, list)) else (() if v is None or (isinstance(v, float) and np.isnan(v)) or v == "" else (str(v),))
+                tuple(v)
+                if isinstance(v, (tuple, list))
+                else (() if v is None or (isinstance(v, float) and np.isnan(v)) or v == "" else (str(v),))
                 for v in values
             ]
             counts = pd.Series([x for t in lists for x in t], dtype=object).value_counts()

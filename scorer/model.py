@@ -105,8 +105,10 @@ def score_history(params: ScorerParams, history_idx: np.ndarray) -> np.ndarray:
     B, F = params.B, params.F
     out = F @ history_affinity(params, idx)  # (n,) float32
     if len(idx):
-        select = sp.csr_matrix((np.full(len(idx), np.float32(params.alpha), np.float32), idx, np.array([0, len(idx)])),
-                               shape=(1, B.shape[0]))
+        select = sp.csr_matrix(
+            (np.full(len(idx), np.float32(params.alpha), np.float32), idx, np.array([0, len(idx)])),
+            shape=(1, B.shape[0]),
+        )
         hist = select @ B
         out += (hist.toarray() if sp.issparse(hist) else hist).ravel()
     out += np.float32(params.beta_for(len(idx))) * params.pop
@@ -139,4 +141,10 @@ def contributions(params: ScorerParams, history_idx: np.ndarray, item: int) -> R
     hist = float(np.float32(params.alpha)) * column
     active = np.flatnonzero(params.F[item])
     feats = params.F[item, active].astype(np.float64) * a[active]
-    return RawContributions(history_idx=history_idx, history=hist, feature_idx=active, features=feats, bias=float(np.float32(params.beta_for(len(history_idx))) * params.pop[item]))
+    return RawContributions(
+        history_idx=history_idx,
+        history=hist,
+        feature_idx=active,
+        features=feats,
+        bias=float(np.float32(params.beta_for(len(history_idx))) * params.pop[item]),
+    )

@@ -27,7 +27,9 @@ def active_model_path(home: Path) -> Path:
     """The model `because train` saved last (recorded in <home>/models/ACTIVE)."""
     marker = home / "models" / ACTIVE_FILE
     if not marker.exists():
-        raise ModelFileError(f"no trained model under {home}.", "run `because train` first (or pass the --home you trained with).")
+        raise ModelFileError(
+            f"no trained model under {home}.", "run `because train` first (or pass the --home you trained with)."
+        )
     return model_path(home, marker.read_text(encoding="utf-8").strip())
 
 
@@ -35,7 +37,9 @@ def interaction_matrix(cat: Catalogue) -> tuple[sp.csr_matrix, list[str], dict[s
     """Binary users x items matrix in ``cat.items`` order, user ids, and each user's history (last rating wins)."""
     inter = cat.interactions
     if inter.empty:
-        raise DataError("the interactions table is empty; nothing to learn from.", "supply at least a few user-item interactions.")
+        raise DataError(
+            "the interactions table is empty; nothing to learn from.", "supply at least a few user-item interactions."
+        )
     item_pos = {item: i for i, item in enumerate(cat.items.index)}
     ordered = inter.sort_values("timestamp", kind="stable") if inter["timestamp"].notna().any() else inter
     histories: dict[str, History] = {}
@@ -97,8 +101,10 @@ def save_active(rec: Recommender, home: Path) -> Path:
         tmp.replace(marker)
     except OSError as err:  # the marker still names the previous model, which is intact
         tmp.unlink(missing_ok=True)
-        raise ModelFileError(f"saved {path} but could not mark it active ({err}).",
-                             "free some disk space and train again; the previously active model stays in use.") from err
+        raise ModelFileError(
+            f"saved {path} but could not mark it active ({err}).",
+            "free some disk space and train again; the previously active model stays in use.",
+        ) from err
     return path
 
 
@@ -118,6 +124,8 @@ def training_catalogue(rec: Recommender) -> Catalogue:
         return load_builtin(rec.dataset)
     files = rec.meta.get("files") or {}
     if not (files.get("items") and files.get("interactions")):
-        raise DataError(f"the model '{rec.dataset}' does not say which files it was trained on.",
-                        "train it again with `because train --items ... --interactions ...`.")
+        raise DataError(
+            f"the model '{rec.dataset}' does not say which files it was trained on.",
+            "train it again with `because train --items ... --interactions ...`.",
+        )
     return load_files(files["items"], files["interactions"], schema_path=files.get("schema"))

@@ -64,7 +64,11 @@ class Recommender:
         try:
             return self.item_index[str(item_id)]
         except KeyError:
-            raise UnknownIdError("item", str(item_id), "list valid item ids with `because items` (or search by title with `because search`).") from None
+            raise UnknownIdError(
+                "item",
+                str(item_id),
+                "list valid item ids with `because items` (or search by title with `because search`).",
+            ) from None
 
     def title(self, item_id: str) -> str:
         return self.titles[self.index_of(item_id)]
@@ -76,7 +80,11 @@ class Recommender:
         try:
             return dict(self.histories[str(user)])
         except KeyError:
-            raise UnknownIdError("user", str(user), "list valid user ids with `because users`, or start as a new user by rating a few items.") from None
+            raise UnknownIdError(
+                "user",
+                str(user),
+                "list valid user ids with `because users`, or start as a new user by rating a few items.",
+            ) from None
 
     def fold_in(self, ratings: Mapping[str, float | None]) -> History:
         """A new user's history from a few ratings, checked against the catalogue. No retraining."""
@@ -108,7 +116,9 @@ class Recommender:
         """(n_items,) float32 scores in ``item_ids`` order."""
         return score_history(self.params, self.history_index(self.history(user)))
 
-    def ranking(self, user: UserRef, exclude: set[str] | None = None, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def ranking(
+        self, user: UserRef, exclude: set[str] | None = None, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(order of candidate item indices best first, scores). Seen and excluded items are not candidates."""
         history_idx = self.history_index(self.history(user))
         s = score_history(self.params, history_idx)
@@ -120,7 +130,9 @@ class Recommender:
         order = candidates[np.argsort(-s[candidates], kind="stable")]
         return order, s
 
-    def recommend(self, user: UserRef, k: int = 10, exclude: set[str] | None = None, allowed: np.ndarray | None = None) -> list[Recommendation]:
+    def recommend(
+        self, user: UserRef, k: int = 10, exclude: set[str] | None = None, allowed: np.ndarray | None = None
+    ) -> list[Recommendation]:
         if k < 1:
             raise InputError(f"k must be at least 1, got {k}.", "ask for 1 or more recommendations.")
         order, s = self.ranking(user, exclude, allowed)
@@ -162,23 +174,39 @@ class Recommender:
                 ratings.append(float("nan") if rating is None else rating)
             indptr.append(len(items))
         p = self.params
-        save_checkpoint(path, {
-            "dataset": self.dataset,
-            "meta": self.meta,
-            "item_ids": self.item_ids,
-            "titles": self.titles,
-            "features": {"names": self.feature_names, "labels": self.feature_labels, "columns": self.feature_columns},
-            "tensors": {name: torch.from_numpy(np.ascontiguousarray(v)) for name, v in
-                        {"B": p.B, "F": p.F, "W": p.W, "c": p.c, "pop": p.pop, "popularity": self.popularity}.items()},
-            "alpha": p.alpha,
-            "beta": p.beta,
-            "cold_beta": p.cold_beta,
-            "cold_n": p.cold_n,
-            "users": users,
-            "hist_indptr": torch.tensor(indptr, dtype=torch.int64),
-            "hist_items": torch.tensor(items, dtype=torch.int64),
-            "hist_ratings": torch.tensor(ratings, dtype=torch.float64),  # float32 would turn 3.7 into 3.7000000477
-        })
+        save_checkpoint(
+            path,
+            {
+                "dataset": self.dataset,
+                "meta": self.meta,
+                "item_ids": self.item_ids,
+                "titles": self.titles,
+                "features": {
+                    "names": self.feature_names,
+                    "labels": self.feature_labels,
+                    "columns": self.feature_columns,
+                },
+                "tensors": {
+                    name: torch.from_numpy(np.ascontiguousarray(v))
+                    for name, v in {
+                        "B": p.B,
+                        "F": p.F,
+                        "W": p.W,
+                        "c": p.c,
+                        "pop": p.pop,
+                        "popularity": self.popularity,
+                    }.items()
+                },
+                "alpha": p.alpha,
+                "beta": p.beta,
+                "cold_beta": p.cold_beta,
+                "cold_n": p.cold_n,
+                "users": users,
+                "hist_indptr": torch.tensor(indptr, dtype=torch.int64),
+                "hist_items": torch.tensor(items, dtype=torch.int64),
+                "hist_ratings": torch.tensor(ratings, dtype=torch.float64),  # float32 would turn 3.7 into 3.7000000477
+            },
+        )
 
     @classmethod
     def load(cls, path: Path) -> "Recommender":
@@ -189,12 +217,29 @@ class Recommender:
         histories: dict[str, History] = {}
         for n, u in enumerate(data["users"]):
             lo, hi = indptr[n], indptr[n + 1]
-            histories[u] = {item_ids[i]: (None if np.isnan(r) else float(r)) for i, r in zip(items[lo:hi], ratings[lo:hi])}
+            histories[u] = {
+                item_ids[i]: (None if np.isnan(r) else float(r)) for i, r in zip(items[lo:hi], ratings[lo:hi])
+            }
         f = data["features"]
         return cls(
-            dataset=data["dataset"], item_ids=item_ids, titles=list(data["titles"]),
-            feature_names=list(f["names"]), feature_labels=list(f["labels"]), feature_columns=list(f["columns"]),
-            params=ScorerParams(B=t["B"], F=t["F"], W=t["W"], c=t["c"], pop=t["pop"],
-                                alpha=float(data["alpha"]), beta=float(data["beta"]), cold_beta=float(data["cold_beta"]), cold_n=int(data["cold_n"])),
-            popularity=t["popularity"], histories=histories, meta=dict(data["meta"]),
+            dataset=data["dataset"],
+            item_ids=item_ids,
+            titles=list(data["titles"]),
+            feature_names=list(f["names"]),
+            feature_labels=list(f["labels"]),
+            feature_columns=list(f["columns"]),
+            params=ScorerParams(
+                B=t["B"],
+                F=t["F"],
+                W=t["W"],
+                c=t["c"],
+                pop=t["pop"],
+                alpha=float(data["alpha"]),
+                beta=float(data["beta"]),
+                cold_beta=float(data["cold_beta"]),
+                cold_n=int(data["cold_n"]),
+            ),
+            popularity=t["popularity"],
+            histories=histories,
+            meta=dict(data["meta"]),
         )

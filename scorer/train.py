@@ -88,7 +88,15 @@ def ndcg_at_k(scores: np.ndarray, seen: sp.csr_matrix, target: sp.csr_matrix, k:
     return float((gains.sum(1)[mask] / ideal[mask]).mean())
 
 
-def _fit_residual(hist: torch.Tensor, f: np.ndarray, x_in: np.ndarray, x_out: np.ndarray, log_pop: np.ndarray, cfg: TrainConfig, progress: bool) -> tuple[float, np.ndarray, np.ndarray, float]:
+def _fit_residual(
+    hist: torch.Tensor,
+    f: np.ndarray,
+    x_in: np.ndarray,
+    x_out: np.ndarray,
+    log_pop: np.ndarray,
+    cfg: TrainConfig,
+    progress: bool,
+) -> tuple[float, np.ndarray, np.ndarray, float]:
     """Learn alpha, W, c and the popularity weight beta with the item-item term ``hist`` held fixed."""
     torch.manual_seed(cfg.seed)
     xi = torch.from_numpy(x_in)  # (users, items)
@@ -181,19 +189,41 @@ def train_scorer(
     pooled = np.zeros(len(grid))
     fits = []
     for train_mask in (half, ~half):
-        fit = _fit_residual(hist[torch.from_numpy(train_mask)], f32, xin_dense[train_mask], xout_dense[train_mask], lp_in, cfg, progress)
+        fit = _fit_residual(
+            hist[torch.from_numpy(train_mask)], f32, xin_dense[train_mask], xout_dense[train_mask], lp_in, cfg, progress
+        )
         fits.append(fit)
         alpha_f, w_f, c_f, beta_f = fit
         held = ~train_mask
         for g, shrink in enumerate(grid):
-            p = ScorerParams(B=b_fit, F=f32, W=shrink * w_f, c=shrink * c_f, pop=lp_in, alpha=alpha_f, beta=shrink * beta_f)
+            p = ScorerParams(
+                B=b_fit, F=f32, W=shrink * w_f, c=shrink * c_f, pop=lp_in, alpha=alpha_f, beta=shrink * beta_f
+            )
             pooled[g] += held.sum() * ndcg_at_k(score_matrix(p, xin_dense[held]), x_in[held], x_out[held])
     shrink_scores = {shrink: float(v / x.shape[0]) for shrink, v in zip(grid, pooled)}
     shrink = max(cfg.shrinks, key=lambda s_: (shrink_scores[s_], s_))
     ndcg_full = shrink_scores[shrink]
     alpha = float(np.exp(np.mean([np.log(f[0]) for f in fits])))
     w, c, beta = (np.mean([f[i] for f in fits], axis=0) for i in (1, 2, 3))
-    log(f"side terms kept at {shrink:g} (held-out NDCG@10 {ndcg_full:.4f} vs EASE {shrink_scores[0.0]:.4f}); alpha={alpha:.3f}")
-    params = ScorerParams(B=ease_weights(x, lam), F=f32, W=(shrink * w).astype(np.float32), c=(shrink * c).astype(np.float32), pop=log_popularity(x), alpha=alpha, beta=shrink * float(beta))
-    report = TrainReport(lam=lam, val_ndcg_ease=shrink_scores[0.0], val_ndcg=ndcg_full, shrink=shrink, seconds=time.perf_counter() - start, lambda_scores=lambda_scores)
+    log(
+        f"side terms kept at {shrink:g} (held-out NDCG@10 {ndcg_full:.4f} vs EASE {shrink_scores[0.0]:.4f}); "
+        f"alpha={alpha:.3f}"
+    )
+    params = ScorerParams(
+        B=ease_weights(x, lam),
+        F=f32,
+        W=(shrink * w).astype(np.float32),
+        c=(shrink * c).astype(np.float32),
+        pop=log_popularity(x),
+        alpha=alpha,
+        beta=shrink * float(beta),
+    )
+    report = TrainReport(
+        lam=lam,
+        val_ndcg_ease=shrink_scores[0.0],
+        val_ndcg=ndcg_full,
+        shrink=shrink,
+        seconds=time.perf_counter() - start,
+        lambda_scores=lambda_scores,
+    )
     return params, report

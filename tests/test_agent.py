@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from agent_support import catalogue, tiny_recommender
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 from assistant.agent import Assistant
 from assistant.routing.prompt import context_block
+from support.agent import catalogue, tiny_recommender
 from tools.session import Session
 
 
@@ -62,8 +62,15 @@ def rec():
 def make(rec, llm=None, model=None, user="1", intent="off") -> Assistant:
     """``intent="off"``: routing by rules and the (scripted) language model only, so each scripted decision is
     asked for; the learned intent model in the cascade has its own tests (test_intent_routing.py)."""
-    return Assistant(rec, Session.new(user=user), catalogue=catalogue(), llm=llm, model=model, explain_llm=None,
-                     intent=None if intent == "off" else intent)
+    return Assistant(
+        rec,
+        Session.new(user=user),
+        catalogue=catalogue(),
+        llm=llm,
+        model=model,
+        explain_llm=None,
+        intent=None if intent == "off" else intent,
+    )
 
 
 def names(answer) -> list[str]:
@@ -72,12 +79,19 @@ def names(answer) -> list[str]:
 
 # ---- create_agent driven by a scripted tool-calling model ----------------------------------------
 def test_scripted_model_drives_create_agent(rec):
-    model = ScriptedToolModel(messages=iter([
-        AIMessage(content="", tool_calls=[{"name": "recommend", "args": {"k": 3, "constraints": ["genres!=Horror"]}, "id": "a"}]),
-        "Here you go.",
-        AIMessage(content="", tool_calls=[{"name": "why_not", "args": {"item": "Titanic"}, "id": "b"}]),
-        "Titanic is further down.",
-    ]))
+    model = ScriptedToolModel(
+        messages=iter(
+            [
+                AIMessage(
+                    content="",
+                    tool_calls=[{"name": "recommend", "args": {"k": 3, "constraints": ["genres!=Horror"]}, "id": "a"}],
+                ),
+                "Here you go.",
+                AIMessage(content="", tool_calls=[{"name": "why_not", "args": {"item": "Titanic"}, "id": "b"}]),
+                "Titanic is further down.",
+            ]
+        )
+    )
     a = make(rec, model=model)
     first = a.respond("three films, no horror")
     assert first.tool_calls == [{"name": "recommend", "args": {"k": 3, "constraints": ["genres!=Horror"]}}]
@@ -90,10 +104,16 @@ def test_scripted_model_drives_create_agent(rec):
 
 
 def test_scripted_model_tool_error_comes_back_as_observation(rec):
-    model = ScriptedToolModel(messages=iter([
-        AIMessage(content="", tool_calls=[{"name": "explain", "args": {"item": "Zzyzx Road Nowhere"}, "id": "a"}]),
-        "I could not find that one.",
-    ]))
+    model = ScriptedToolModel(
+        messages=iter(
+            [
+                AIMessage(
+                    content="", tool_calls=[{"name": "explain", "args": {"item": "Zzyzx Road Nowhere"}, "id": "a"}]
+                ),
+                "I could not find that one.",
+            ]
+        )
+    )
     a = make(rec, model=model)
     answer = a.respond("explain Zzyzx Road Nowhere")
     assert answer.text == "I could not find that one." and answer.explanations == []
@@ -149,18 +169,22 @@ def test_chinese_reply_is_chinese(rec):
     a = make(rec)
     answer = a.respond("给我推荐几部电影，不要恐怖片")
     assert answer.tool_calls == [{"name": "recommend", "args": {"constraints": ["genres!=Horror"]}}]
-    assert answer.text.startswith("为你推荐") and all(any("\u4e00" <= ch <= "\u9fff" for ch in e["text"]) for e in answer.explanations)
+    assert answer.text.startswith("为你推荐") and all(
+        any("\u4e00" <= ch <= "\u9fff" for ch in e["text"]) for e in answer.explanations
+    )
 
 
 def test_language_model_routes_what_rules_do_not(rec):
-    llm = router_llm({"tool": "search_catalogue", "args": {"query": "space adventure", "item": "ignored"}},
-                     {"tool": "answer", "args": {}})
+    llm = router_llm(
+        {"tool": "search_catalogue", "args": {"query": "space adventure", "item": "ignored"}},
+        {"tool": "answer", "args": {}},
+    )
     a = make(rec, llm=llm)
     answer = a.respond("I fancy a space adventure tonight")
     assert answer.tool_calls == [{"name": "search_catalogue", "args": {"query": "space adventure"}}]
     assert answer.results and answer.notice is None
     prompt = llm.seen[0]
-    assert "Message: \"I fancy a space adventure tonight\"" in prompt[-1].content
+    assert 'Message: "I fancy a space adventure tonight"' in prompt[-1].content
     assert len(prompt[0].content) < 3500  # short, stable prefix for the prompt cache
 
 
@@ -284,8 +308,14 @@ def test_tool_choice_set_is_well_formed_and_the_rules_agree_with_it(rec):
 
     from assistant.routing.prompt import ROUTES
 
-    data = {**json.loads((Path(__file__).parent / "data" / "tool_choice.json").read_text(encoding="utf-8")),
-            **json.loads((Path(__file__).parents[1] / "assistant" / "routing" / "intent_data" / "tool_choice_dev.json").read_text(encoding="utf-8"))}
+    data = {
+        **json.loads((Path(__file__).parent / "data" / "tool_choice.json").read_text(encoding="utf-8")),
+        **json.loads(
+            (Path(__file__).parents[1] / "assistant" / "routing" / "intent_data" / "tool_choice_dev.json").read_text(
+                encoding="utf-8"
+            )
+        ),
+    }
     single, convs = data["single"], data["conversations"]
     assert len(single) >= 80 and len(convs) >= 15
     assert {e["lang"] for e in single} == {"en", "zh"} and {c["lang"] for c in convs} >= {"en", "zh"}
@@ -344,8 +374,14 @@ class InventingWriter(GenericFakeChatModel):
 @pytest.mark.parametrize("stream", [True, False])
 def test_explanations_written_by_the_model_are_checked(rec, stream):
     """Model text that fails the claim checker never reaches the user: the template replaces it."""
-    a = Assistant(rec, Session.new(user="1"), catalogue=catalogue(), llm=InventingWriter(messages=iter([])),
-                  llm_explanations=1, stream_explanations=stream)
+    a = Assistant(
+        rec,
+        Session.new(user="1"),
+        catalogue=catalogue(),
+        llm=InventingWriter(messages=iter([])),
+        llm_explanations=1,
+        stream_explanations=stream,
+    )
     answer = a.respond("recommend me 2 movies")
     assert len(answer.explanations) == 2 and all(e["fallback"] and e["text"] for e in answer.explanations)
     assert "Tom Hanks" not in " ".join(e["text"] for e in answer.explanations)
@@ -355,8 +391,9 @@ def test_router_cleans_model_arguments():
     from assistant.routing.prompt import clean_args
 
     s = Session.new(user="1")
-    assert clean_args("recommend", {"constraints": ["similar_to", "runtime<100", "no horror", "Alien (1979)"], "item": "x"}, s) == \
-        {"constraints": ["runtime<100", "no horror"]}
+    assert clean_args(
+        "recommend", {"constraints": ["similar_to", "runtime<100", "no horror", "Alien (1979)"], "item": "x"}, s
+    ) == {"constraints": ["runtime<100", "no horror"]}
     assert clean_args("recommend", {"constraints": ["similar_to"], "k": 500}, s) == {}
     assert clean_args("remember_feedback", {"item": "Heat"}, s) == {"item": "Heat", "feedback": "liked"}
     assert clean_args("answer", {"user": "5"}, s) == {}

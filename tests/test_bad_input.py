@@ -8,11 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
-from agent_support import catalogue, tiny_recommender
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
 from assistant import guard
 from assistant.agent import Assistant
+from support.agent import catalogue, tiny_recommender
 from tools.session import Session, load_session, save_session
 
 
@@ -32,7 +32,9 @@ def rec():
 
 
 def make(rec, llm=None) -> Assistant:
-    return Assistant(rec, Session.new(user="1", session_id="bad-input"), catalogue=catalogue(), llm=llm, explain_llm=None)
+    return Assistant(
+        rec, Session.new(user="1", session_id="bad-input"), catalogue=catalogue(), llm=llm, explain_llm=None
+    )
 
 
 def saved(tmp_path: Path, a: Assistant) -> bytes:
@@ -40,10 +42,18 @@ def saved(tmp_path: Path, a: Assistant) -> bytes:
 
 
 # ---- refused: the answer says why, the session is untouched --------------------------------------
-@pytest.mark.parametrize("message, words", [
-    ("", "empty"), ("   \n\t ", "empty"), ("\x00\x00\x07\u200b\u202e", "empty"),
-    ("a" * 100_000, "too long"), ("推荐" * 60_000, "太长"), (None, "text"), (b"recommend me something", "text"),
-])
+@pytest.mark.parametrize(
+    "message, words",
+    [
+        ("", "empty"),
+        ("   \n\t ", "empty"),
+        ("\x00\x00\x07\u200b\u202e", "empty"),
+        ("a" * 100_000, "too long"),
+        ("推荐" * 60_000, "太长"),
+        (None, "text"),
+        (b"recommend me something", "text"),
+    ],
+)
 def test_refused_message_gets_a_clear_answer_and_changes_nothing(rec, tmp_path, message, words):
     llm = CountingLLM(messages=iter([]), calls=[])
     a = make(rec, llm)
@@ -69,10 +79,17 @@ def test_message_at_the_limit_is_served(rec):
 
 
 # ---- cleaned: control characters go, the message is served ---------------------------------------
-@pytest.mark.parametrize("message", [
-    "recommend me\x00 something", "recommend me something\x1b[0m", "rec\u200bommend me some\u200dthing",
-    "\ufeffrecommend me something\u202e", "recommend me something\ud800", "recommend me\r\nsomething\x7f",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "recommend me\x00 something",
+        "recommend me something\x1b[0m",
+        "rec\u200bommend me some\u200dthing",
+        "\ufeffrecommend me something\u202e",
+        "recommend me something\ud800",
+        "recommend me\r\nsomething\x7f",
+    ],
+)
 def test_control_characters_are_stripped_and_the_message_served(rec, tmp_path, message):
     a = make(rec)
     answer = a.respond(message)
@@ -84,32 +101,59 @@ def test_control_characters_are_stripped_and_the_message_served(rec, tmp_path, m
 
 
 def test_clean_text_keeps_ordinary_text():
-    for text in ("why the second one?", "为什么推荐第二个？", "Amélie (2001), please", "line one\nline two", "a 👍 for Heat"):
+    for text in (
+        "why the second one?",
+        "为什么推荐第二个？",
+        "Amélie (2001), please",
+        "line one\nline two",
+        "a 👍 for Heat",
+    ):
         assert guard.clean_text(text) == text
     assert guard.clean_text("a\tb\r\nc\x00d\u2066e") == "a b\ncde"
 
 
 # ---- other languages: answered in English with a note, still helpful ------------------------------
-@pytest.mark.parametrize("message", [
-    "Порекомендуй мне хороший фильм", "أوصني بفيلم جيد من فضلك", "おすすめの映画を教えてください",
-    "Recomiéndame una película, por favor", "Empfiehl mir bitte einen guten Film", "추천해 줄 영화 있어요?",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Порекомендуй мне хороший фильм",
+        "أوصني بفيلم جيد من فضلك",
+        "おすすめの映画を教えてください",
+        "Recomiéndame una película, por favor",
+        "Empfiehl mir bitte einen guten Film",
+        "추천해 줄 영화 있어요?",
+    ],
+)
 def test_unsupported_language_gets_english_with_a_note(rec, tmp_path, message):
     a = make(rec)
     answer = a.respond(message)
     assert answer.language == "en" and a.session.language == "en"
     assert answer.text.startswith(guard.UNSUPPORTED_NOTE)
     assert answer.recommendations  # still helpful: without a model the fallback recommends
-    assert load_session(tmp_path, save_session(tmp_path, a.session).stem).turns[-1].text.startswith(guard.UNSUPPORTED_NOTE)
+    assert (
+        load_session(tmp_path, save_session(tmp_path, a.session).stem).turns[-1].text.startswith(guard.UNSUPPORTED_NOTE)
+    )
 
 
 def test_english_and_chinese_are_not_taken_for_other_languages():
-    data = {**json.loads((Path(__file__).parent / "data" / "tool_choice.json").read_text(encoding="utf-8")),
-            **json.loads((Path(__file__).parents[1] / "assistant" / "routing" / "intent_data" / "tool_choice_dev.json").read_text(encoding="utf-8"))}
+    data = {
+        **json.loads((Path(__file__).parent / "data" / "tool_choice.json").read_text(encoding="utf-8")),
+        **json.loads(
+            (Path(__file__).parents[1] / "assistant" / "routing" / "intent_data" / "tool_choice_dev.json").read_text(
+                encoding="utf-8"
+            )
+        ),
+    }
     messages = [e["message"] for part in ("single", "heldout", "heldout2") for e in data.get(part, [])]
     messages += [t["message"] for c in data["conversations"] for t in c["turns"]]
-    messages += ["why not Un homme et une femme?", "Das Boot", "Il Postino please", "La Cité des enfants perdus",
-                 "what about Amélie?", "tell me about El Mariachi"]
+    messages += [
+        "why not Un homme et une femme?",
+        "Das Boot",
+        "Il Postino please",
+        "La Cité des enfants perdus",
+        "what about Amélie?",
+        "tell me about El Mariachi",
+    ]
     titles = catalogue().items["title"].tolist()  # French, German, Italian... titles in English messages
     messages += titles + [f"why not {t}?" for t in titles]
     wrong = [m for m in messages if not guard.language_support(m)[1]]

@@ -8,14 +8,23 @@ from pathlib import Path
 
 import pytest
 
-from test_webapp_support import SECRET, live_server
+from support.webapp import SECRET, live_server
 from webapp.embed import shop_page
 from webapp.tokens import make_token
 
 CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (apt-get install -y chromium, "
-                                                         "or bash scripts/install.sh --test)")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Debian chromium is not installed (apt-get install -y chromium, or bash scripts/install.sh --test)",
+)
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 ROOT = Path(__file__).resolve().parents[1]
 SLOW_MS = 90_000  # two shared cores: the first chart render can take seconds
 
@@ -88,7 +97,9 @@ def test_shop_page_with_a_valid_token(browser, server, tmp_path, shots):
     frame.locator("#card-text-0 :text('Not interested - noted')").wait_for(timeout=SLOW_MS)
     assert server.services.db.kinds("user:1") == {top.item_id: "not_interested"}
     ask(frame, "What else would you recommend for me?")
-    text = until(lambda: frame.locator("#card-text-0").inner_text(), lambda t: "noted" not in t and "template written" in t)
+    text = until(
+        lambda: frame.locator("#card-text-0").inner_text(), lambda t: "noted" not in t and "template written" in t
+    )
     assert top.title.split(" (")[0] not in text  # "not interested" counts at once
 
     frame.get_by_role("tab", name="How it works").click()

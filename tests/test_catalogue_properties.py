@@ -15,9 +15,32 @@ from hypothesis import strategies as st
 from because.errors import DataError
 from catalogue import load_files
 
-JUNK = st.sampled_from(["", " ", "NA", "nan", "inf", "-inf", "1e400", "4,5", "abc", "é", "||", '"', "1.5",
-                        "3", "-2", "0x10", "2024-13-01", "2024-04-05", "2024-04-05T12:34:56+02:00",
-                        "1712345678", "1712345678000", "99999999999999999999"])
+JUNK = st.sampled_from(
+    [
+        "",
+        " ",
+        "NA",
+        "nan",
+        "inf",
+        "-inf",
+        "1e400",
+        "4,5",
+        "abc",
+        "é",
+        "||",
+        '"',
+        "1.5",
+        "3",
+        "-2",
+        "0x10",
+        "2024-13-01",
+        "2024-04-05",
+        "2024-04-05T12:34:56+02:00",
+        "1712345678",
+        "1712345678000",
+        "99999999999999999999",
+    ]
+)
 CELL = st.one_of(JUNK, st.text(max_size=8))
 
 
@@ -30,8 +53,11 @@ def tables(draw: st.DrawFn) -> tuple[list[list[str]], list[list[str]]]:
     items = [["item_id", "title", "feature"]]
     items += [[i, draw(st.sampled_from(["A", "Toy Story, The", " B "])), draw(CELL)] for i in ids]
     known = [i for i in ids if i.strip()] or ["1"]
-    item_ref = st.one_of(st.sampled_from(known), st.sampled_from(["zz", ""])) if draw(st.booleans()) \
+    item_ref = (
+        st.one_of(st.sampled_from(known), st.sampled_from(["zz", ""]))
+        if draw(st.booleans())
         else st.sampled_from(known)
+    )
     inter = [["user_id", "item_id", "rating", "timestamp"]]
     for _ in range(draw(st.integers(1, 5))):
         inter.append([draw(st.sampled_from(["u", " v ", "w"])), draw(item_ref), draw(CELL), draw(CELL)])

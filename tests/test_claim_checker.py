@@ -10,12 +10,36 @@ from assistant.language import detect_language, display_title
 from scorer.attribution import Contribution, Explanation
 
 TITLES = [
-    "Star Wars (1977)", "Alien (1979)", "Aliens (1986)", "Toy Story (1995)", "GoldenEye (1995)", "Blade Runner (1982)",
-    "Heat (1995)", "Batman (1989)", "Batman Returns (1992)", "Matrix, The (1999)", "Tomorrow Never Dies (1997)",
-    "When Harry Met Sally... (1989)", "187 (1997)",
+    "Star Wars (1977)",
+    "Alien (1979)",
+    "Aliens (1986)",
+    "Toy Story (1995)",
+    "GoldenEye (1995)",
+    "Blade Runner (1982)",
+    "Heat (1995)",
+    "Batman (1989)",
+    "Batman Returns (1992)",
+    "Matrix, The (1999)",
+    "Tomorrow Never Dies (1997)",
+    "When Harry Met Sally... (1989)",
+    "187 (1997)",
 ]
-LABELS = ["Action", "Comedy", "Drama", "Horror", "Sci-Fi", "Thriller", "the 1970s", "the 1980s", "the 1990s",
-          "rated R", "rated PG-13", "runtime under 94 min", "runtime 116 min or more", "IMDb rating 7.3 or more"]
+LABELS = [
+    "Action",
+    "Comedy",
+    "Drama",
+    "Horror",
+    "Sci-Fi",
+    "Thriller",
+    "the 1970s",
+    "the 1980s",
+    "the 1990s",
+    "rated R",
+    "rated PG-13",
+    "runtime under 94 min",
+    "runtime 116 min or more",
+    "IMDb rating 7.3 or more",
+]
 
 
 def _item(item: str, title: str, rating: float | None, value: float) -> Contribution:
@@ -24,8 +48,13 @@ def _item(item: str, title: str, rating: float | None, value: float) -> Contribu
 
 
 def _feature(name: str, label: str, value: float, share: float) -> Contribution:
-    return Contribution("feature", label, value, {"feature": name, "column": name.split("=")[0].split("#")[0],
-                                                  "share_of_your_history": share}, f"feature:{name}")
+    return Contribution(
+        "feature",
+        label,
+        value,
+        {"feature": name, "column": name.split("=")[0].split("#")[0], "share_of_your_history": share},
+        f"feature:{name}",
+    )
 
 
 @pytest.fixture
@@ -49,7 +78,13 @@ def run(text, facts, language="en"):
 
 
 def test_facts_split_and_cut(facts):
-    assert [f.key for f in facts.supporting] == ["popularity", "item:50", "item:183", "feature:genres=Sci-Fi", "item:10"]
+    assert [f.key for f in facts.supporting] == [
+        "popularity",
+        "item:50",
+        "item:183",
+        "feature:genres=Sci-Fi",
+        "item:10",
+    ]
     assert [f.key for f in facts.holding_back] == ["feature:year=1970s", "item:1"]
     assert "item:2" in facts.omitted  # negligible
     assert facts.top_key == "popularity"
@@ -57,8 +92,10 @@ def test_facts_split_and_cut(facts):
 
 
 def test_correct_claims_pass(facts):
-    text = ("You rated Star Wars (1977) 5★ and Alien (1979) 4★, and Blade Runner (1982) matches your taste for Sci-Fi. "
-            "It is popular with many people. Holding it back a little: it is from the 1970s.")
+    text = (
+        "You rated Star Wars (1977) 5★ and Alien (1979) 4★, and Blade Runner (1982) matches your taste for Sci-Fi. "
+        "It is popular with many people. Holding it back a little: it is from the 1970s."
+    )
     res = run(text, facts)
     assert res.ok, res.problems
     kinds = {(c.kind, c.ref) for c in res.claims}
@@ -75,9 +112,21 @@ def test_title_not_in_facts_fails(facts):
 def test_negligible_or_cut_item_fails(facts):
     res = run("You rated GoldenEye (1995) 3★.", facts)
     assert not res.ok and "only a little" in res.problems[0]
-    fewer = facts_for(Explanation("7", "89", "Blade Runner (1982)", 0.0, 3, [
-        Contribution("popularity", "popular with many people", 0.8, {"interactions": 300}, "popularity"),
-        _item("50", "Star Wars (1977)", 5.0, 0.4), _item("10", "Tomorrow Never Dies (1997)", 3.0, 0.2)]), max_items=2)
+    fewer = facts_for(
+        Explanation(
+            "7",
+            "89",
+            "Blade Runner (1982)",
+            0.0,
+            3,
+            [
+                Contribution("popularity", "popular with many people", 0.8, {"interactions": 300}, "popularity"),
+                _item("50", "Star Wars (1977)", 5.0, 0.4),
+                _item("10", "Tomorrow Never Dies (1997)", 3.0, 0.2),
+            ],
+        ),
+        max_items=2,
+    )
     assert not check("You rated Tomorrow Never Dies (1997) 3★.", fewer, TITLES, LABELS, "en").ok
 
 

@@ -71,7 +71,9 @@ def test_explain_json_structure(capsys, trained_home, ml100k_recommender):
     data = json.loads(out)
     assert set(data) - {"title"} == {"user", "item", "score", "rank", "contributions"}
     assert (data["user"], data["item"], data["rank"]) == (USER, item, 1)
-    assert data["contributions"] and all(set(c) == {"kind", "label", "value", "evidence"} for c in data["contributions"])
+    assert data["contributions"] and all(
+        set(c) == {"kind", "label", "value", "evidence"} for c in data["contributions"]
+    )
     assert {c["kind"] for c in data["contributions"]} <= {"history_item", "feature", "popularity"}
     assert abs(sum(c["value"] for c in data["contributions"]) - data["score"]) < 1e-5
 
@@ -136,8 +138,12 @@ def test_missing_model_exits_1_and_says_because_train(capsys, tmp_path):
 
 def test_console_script_exit_status(trained_home):
     script = Path(sys.executable).with_name("because")
-    done = subprocess.run([str(script), "--home", str(trained_home), "explain", "--user", USER, "--item", "no-such-item"],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [str(script), "--home", str(trained_home), "explain", "--user", USER, "--item", "no-such-item"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 2
     assert "unknown item 'no-such-item'" in done.stderr and "Traceback" not in done.stderr
 
@@ -156,7 +162,9 @@ def write_csv(cat, folder: Path) -> tuple[Path, Path]:
 def test_train_on_csv_files_then_recommend(capsys, tmp_path, tiny_catalogue):
     items, inter = write_csv(tiny_catalogue, tmp_path / "shop")
     home = tmp_path / "home"
-    code, out, err = run(capsys, home, "train", "--items", str(items), "--interactions", str(inter), "--no-index", "--quiet")
+    code, out, err = run(
+        capsys, home, "train", "--items", str(items), "--interactions", str(inter), "--no-index", "--quiet"
+    )
     assert code == 0 and out == "" and err == ""
     assert (home / "models" / "ACTIVE").read_text(encoding="utf-8") == "shop"
     assert (home / "models" / "shop" / "model.pt").is_file()
@@ -167,7 +175,11 @@ def test_train_on_csv_files_then_recommend(capsys, tmp_path, tiny_catalogue):
     assert len(recs) == 3 and not {"a", "b"} & {r["item_id"] for r in recs}  # u1 already has a and b
     code, out, _ = run(capsys, home, "explain", "--user", "u4", "--item", "a", "--json")
     assert code == 0
-    history = {c["evidence"]["item"]: c["evidence"]["rating"] for c in json.loads(out)["contributions"] if c["kind"] == "history_item"}
+    history = {
+        c["evidence"]["item"]: c["evidence"]["rating"]
+        for c in json.loads(out)["contributions"]
+        if c["kind"] == "history_item"
+    }
     assert history.get("f", 3.7) == 3.7
 
 
@@ -175,7 +187,9 @@ def test_broken_csv_exits_2_and_writes_nothing(capsys, tmp_path, tiny_catalogue)
     items, inter = write_csv(tiny_catalogue, tmp_path / "shop")
     inter.write_text("user_id,item_id,rating\nu1,a,5\nu1,unknown-item,4\n", encoding="utf-8")
     home = tmp_path / "home"
-    code, out, err = run(capsys, home, "train", "--items", str(items), "--interactions", str(inter), "--no-index", "--quiet")
+    code, out, err = run(
+        capsys, home, "train", "--items", str(items), "--interactions", str(inter), "--no-index", "--quiet"
+    )
     assert code == 2 and out == ""
     assert "unknown-item" in err and "Fix:" in err
     assert not home.exists() or not any(home.rglob("*"))

@@ -10,10 +10,10 @@ import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk
 
 from assistant.explaining.checker import ClaimChecker, check
-from assistant.explaining.stream import stream_explanation
-from assistant.explaining.writer import explain_items, prompt_messages
 from assistant.explaining.facts import facts_for
+from assistant.explaining.stream import stream_explanation
 from assistant.explaining.template import template_explanation
+from assistant.explaining.writer import explain_items, prompt_messages
 from because.errors import LanguageModelError
 from scorer.attribution import Contribution, Explanation, explain
 
@@ -47,9 +47,27 @@ class ScriptedLLM:
 def _expl() -> Explanation:
     parts = [
         Contribution("popularity", "popular with many people", 0.8, {"interactions": 300}, "popularity"),
-        Contribution("history_item", "you rated Star Wars (1977) 5★", 0.4, {"item": "50", "title": "Star Wars (1977)", "rating": 5.0}, "item:50"),
-        Contribution("feature", "Sci-Fi", 0.25, {"feature": "genres=Sci-Fi", "column": "genres", "share_of_your_history": 0.32}, "feature:genres=Sci-Fi"),
-        Contribution("feature", "the 1970s", -0.2, {"feature": "year=1970s", "column": "year", "share_of_your_history": 0.05}, "feature:year=1970s"),
+        Contribution(
+            "history_item",
+            "you rated Star Wars (1977) 5★",
+            0.4,
+            {"item": "50", "title": "Star Wars (1977)", "rating": 5.0},
+            "item:50",
+        ),
+        Contribution(
+            "feature",
+            "Sci-Fi",
+            0.25,
+            {"feature": "genres=Sci-Fi", "column": "genres", "share_of_your_history": 0.32},
+            "feature:genres=Sci-Fi",
+        ),
+        Contribution(
+            "feature",
+            "the 1970s",
+            -0.2,
+            {"feature": "year=1970s", "column": "year", "share_of_your_history": 0.05},
+            "feature:year=1970s",
+        ),
     ]
     return Explanation("7", "89", "Blade Runner (1982)", 1.25, 3, parts)
 
@@ -107,7 +125,9 @@ def test_prompt_quotes_facts_and_has_stable_prefix():
     system_a, user_a = llm_a.calls[0]
     assert system_a.content == llm_b.calls[0][0].content  # the same system prompt for every item and language
     # the checked template is the draft the model polishes: every fact reaches it, with its sign
-    assert "Star Wars (1977) 5★" in user_a.content and "Holding it back a little: being from the 1970s" in user_a.content
+    assert (
+        "Star Wars (1977) 5★" in user_a.content and "Holding it back a little: being from the 1970s" in user_a.content
+    )
     assert "科幻" in llm_b.calls[0][1].content and "Draft:" in user_a.content
 
 
@@ -180,8 +200,11 @@ def test_chinese_explanations_are_written_over_tokens_and_checked_with_real_titl
     prompt = prompt_messages(facts, "zh", mask=mask)[1].content
     assert "《T1》" in prompt and not any(f"《{t}》" in prompt for t in mask.titles)
     # a model that copies the tokens: the text that reaches the checker (and the user) has the real titles
-    events = list(stream_explanation(_expl(), language="zh", llm=ScriptedLLM(mask.mask(template_explanation(facts, "zh"))),
-                                     checker=CHECKER))
+    events = list(
+        stream_explanation(
+            _expl(), language="zh", llm=ScriptedLLM(mask.mask(template_explanation(facts, "zh"))), checker=CHECKER
+        )
+    )
     final = events[-1].item
     assert not final.fallback and final.text == template_explanation(facts, "zh")
     assert "".join(e.text for e in events if e.kind == "delta").strip() == final.text

@@ -18,8 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from fault_support import ROOT, AppProcess, BrokenLLM, closed_port, copy_home, live_app
-from test_webapp_support import SECRET
+from support.faults import ROOT, AppProcess, BrokenLLM, closed_port, copy_home, live_app
+from support.webapp import SECRET
 from webapp.tokens import make_token
 
 NOTICE = "language model is unavailable"
@@ -42,11 +42,15 @@ def test_api_answers_with_templates_and_a_notice_when_the_model_fails(broken_llm
         r = httpx.post(app.url + "/api/chat", json={"token": tok, "message": "what would you recommend?"}, timeout=60)
         assert r.status_code == 200, r.text
         body = r.json()
-        assert [x["item"] for x in body["recommendations"]] == [x.item_id for x in ml100k_recommender.recommend("1", k=5)]
+        assert [x["item"] for x in body["recommendations"]] == [
+            x.item_id for x in ml100k_recommender.recommend("1", k=5)
+        ]
         assert all(x["text"] and x["fallback"] for x in body["recommendations"])
         assert body["notice"] and NOTICE in body["notice"]
         assert time.monotonic() - started < 20  # a slow model costs its timeout, not the whole turn per item
-        r = httpx.post(app.url + "/api/explain", json={"token": tok, "item": body["recommendations"][0]["item"]}, timeout=60)
+        r = httpx.post(
+            app.url + "/api/explain", json={"token": tok, "item": body["recommendations"][0]["item"]}, timeout=60
+        )
         assert r.status_code == 200, r.text
         assert r.json()["explanation"]["fallback"] and r.json()["explanation"]["text"] and NOTICE in r.json()["notice"]
         assert "Traceback" not in r.text
@@ -66,7 +70,9 @@ def _ask_json(home: Path, capfd, monkeypatch, url: str) -> tuple[int, dict, str]
     return code, json.loads(out.out), out.err
 
 
-def test_because_ask_answers_with_templates_and_a_notice(broken_llm, trained_home, capfd, monkeypatch, ml100k_recommender) -> None:  # type: ignore[no-untyped-def]
+def test_because_ask_answers_with_templates_and_a_notice(
+    broken_llm, trained_home, capfd, monkeypatch, ml100k_recommender
+) -> None:  # type: ignore[no-untyped-def]
     code, answer, err = _ask_json(trained_home, capfd, monkeypatch, broken_llm.url)
     assert code == 0 and "Traceback" not in err
     assert [r["item"] for r in answer["recommendations"]] == [r.item_id for r in ml100k_recommender.recommend("1", k=5)]
@@ -78,8 +84,24 @@ def test_because_ask_as_a_real_process_prints_no_trace(trained_home) -> None:  #
     endpoint = BrokenLLM("junk")
     try:
         env = {**os.environ, "OPENAI_BASE_URL": endpoint.url, "BECAUSE_LLM_TIMEOUT": "2"}
-        done = subprocess.run([sys.executable, "-m", "because.cli", "--home", str(trained_home), "ask", "recommend me something",
-                               "--user", "1"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "because.cli",
+                "--home",
+                str(trained_home),
+                "ask",
+                "recommend me something",
+                "--user",
+                "1",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     finally:
         endpoint.close()
     assert done.returncode == 0, done.stderr
@@ -114,7 +136,11 @@ def test_chroma_down_cli_search_gives_the_fix(trained_home, capfd, monkeypatch) 
     monkeypatch.setenv("BECAUSE_CHROMA_URL", f"http://127.0.0.1:{port}")
     assert main(["--home", str(trained_home), "search", "a funny western", "--user", "1"]) == 1
     err = capfd.readouterr().err
-    assert f"cannot reach the Chroma server at http://127.0.0.1:{port}" in err and "chroma run" in err and "Traceback" not in err
+    assert (
+        f"cannot reach the Chroma server at http://127.0.0.1:{port}" in err
+        and "chroma run" in err
+        and "Traceback" not in err
+    )
     assert main(["--home", str(trained_home), "recommend", "--user", "1", "-k", "3", "--json"]) == 0
     assert len(json.loads(capfd.readouterr().out)["items"]) == 3
 
@@ -149,12 +175,19 @@ def test_disk_full_on_a_real_small_filesystem_keeps_the_previous_model(tmp_path,
     from because.errors import ModelFileError
     from scorer.pipeline import save_active
 
-    size = (save_active(ml100k_recommender, tmp_path / "probe").stat().st_size * 5 // 4) // 4096 * 4096  # one model, not two
+    size = (
+        (save_active(ml100k_recommender, tmp_path / "probe").stat().st_size * 5 // 4) // 4096 * 4096
+    )  # one model, not two
     mnt = tmp_path / "small-disk"
     mnt.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mnt)], capture_output=True, text=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mnt)], capture_output=True, text=True
+    )
     if done.returncode != 0:
-        pytest.skip(f"cannot mount a {size}-byte tmpfs in this container ({done.stderr.strip()}); the injected-ENOSPC test covers it")
+        pytest.skip(
+            f"cannot mount a {size}-byte tmpfs in this container ({done.stderr.strip()}); "
+            f"the injected-ENOSPC test covers it"
+        )
     try:
         home = mnt / "home"
         save_active(ml100k_recommender, home)

@@ -119,7 +119,9 @@ def graph(select: callable) -> dict[str, set[str]]:
 def test_the_walk_sees_imports() -> None:
     """The reader must find real imports, or every check below would pass on nothing."""
     found = imports()
-    assert "because.errors" in found["tools"] or any("because.errors" in t for m, t in found.items() if m.startswith("tools"))
+    assert "because.errors" in found["tools"] or any(
+        "because.errors" in t for m, t in found.items() if m.startswith("tools")
+    )
     assert "assistant.agent" in found and found["assistant.agent"]
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
@@ -149,7 +151,9 @@ def test_nothing_imports_the_cli() -> None:
 
 
 def test_tools_never_import_the_assistant() -> None:
-    bad = {m: sorted(t for t in ts if t.startswith("assistant")) for m, ts in imports().items() if m.startswith("tools")}
+    bad = {
+        m: sorted(t for t in ts if t.startswith("assistant")) for m, ts in imports().items() if m.startswith("tools")
+    }
     assert {m: ts for m, ts in bad.items() if ts} == {}
 
 

@@ -13,16 +13,25 @@ from typing import Any
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
-from assistant.routing.conditions import Lexicon
 from assistant.routing.arguments import args_for
+from assistant.routing.conditions import Lexicon
 from assistant.routing.intent_model import OTHER, SHOWN, IntentModel, load_examples, normalise, normalise_template
 from assistant.routing.prompt import ROUTES
 from assistant.routing.router import CONFIDENT, Router
-from tools.session import Session
 from assistant.routing.titles import TitleFinder
+from tools.session import Session
 
-TITLES = ["Speed (1994)", "Liar Liar (1997)", "Star Wars (1977)", "Fargo (1996)", "Contact (1997)", "Batman (1989)",
-          "Mission: Impossible (1996)", "Titanic (1997)", "E.T. the Extra-Terrestrial (1982)"]
+TITLES = [
+    "Speed (1994)",
+    "Liar Liar (1997)",
+    "Star Wars (1977)",
+    "Fargo (1996)",
+    "Contact (1997)",
+    "Batman (1989)",
+    "Mission: Impossible (1996)",
+    "Titanic (1997)",
+    "E.T. the Extra-Terrestrial (1982)",
+]
 GENRES = ["Action", "Comedy", "Horror", "Drama", "Sci-Fi", "Western"]
 
 
@@ -89,9 +98,16 @@ def test_titles_become_tokens(session: Session) -> None:
 def test_ngram_model_learns_from_examples() -> None:
     from assistant.routing.intent_model import Example
 
-    rows = [("why did you pick {shown1}", "explain"), ("why the second one", "explain"), ("how come {shown3} is there", "explain"),
-            ("give me more comedies", "recommend"), ("something shorter please", "recommend"), ("any newer ones", "recommend"),
-            ("为什么推荐第二个", "explain"), ("再来几部喜剧", "recommend")]
+    rows = [
+        ("why did you pick {shown1}", "explain"),
+        ("why the second one", "explain"),
+        ("how come {shown3} is there", "explain"),
+        ("give me more comedies", "recommend"),
+        ("something shorter please", "recommend"),
+        ("any newer ones", "recommend"),
+        ("为什么推荐第二个", "explain"),
+        ("再来几部喜剧", "recommend"),
+    ]
     model = IntentModel([Example(t, tool, (tool,), "en", "x") for t, tool in rows], embed=None)
     assert model.tools == ("explain", "recommend")
     assert model.ranked(normalise_template("why did you choose {shown2}"))[0][0] == "explain"
@@ -103,15 +119,18 @@ def test_ngram_model_learns_from_examples() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("message, tool", [
-    # phrasings that are in none of the labelled files
-    ("could you walk me through what made you pick ⟨shown⟩", "explain"),
-    ("I'd like to find films that take place on a submarine", "search_catalogue"),
-    ("what have I rated so far", "my_profile"),
-    ("suppose ⟨title⟩ was never in my history, how would the list change", "what_if"),
-    ("给我找几部和⟨title⟩差不多的", "similar_to"),
-    ("这几部都看过了，换一批新的", "recommend"),
-])
+@pytest.mark.parametrize(
+    "message, tool",
+    [
+        # phrasings that are in none of the labelled files
+        ("could you walk me through what made you pick ⟨shown⟩", "explain"),
+        ("I'd like to find films that take place on a submarine", "search_catalogue"),
+        ("what have I rated so far", "my_profile"),
+        ("suppose ⟨title⟩ was never in my history, how would the list change", "what_if"),
+        ("给我找几部和⟨title⟩差不多的", "similar_to"),
+        ("这几部都看过了，换一批新的", "recommend"),
+    ],
+)
 def test_real_intent_model_on_unseen_phrasings(message: str, tool: str) -> None:
     from assistant.routing.intent_model import shared_model
 
@@ -137,7 +156,9 @@ def test_agreeing_rule_decides_without_the_language_model(session: Session) -> N
 
 def test_rule_stands_when_the_intent_model_is_unsure(session: Session) -> None:
     model = llm({"tool": "why_not", "args": {}})
-    d = router(ScriptedIntent(("why_not", CONFIDENT - 0.1), ("explain", 0.3)), model).decide(session, "why the second one?")
+    d = router(ScriptedIntent(("why_not", CONFIDENT - 0.1), ("explain", 0.3)), model).decide(
+        session, "why the second one?"
+    )
     assert d.tool == "explain" and d.source == "rule" and model.allowed == []
 
 
@@ -157,12 +178,20 @@ def test_disagreement_is_settled_by_the_language_model_between_the_two(session: 
 
 def test_confident_intent_decides_and_reads_arguments_from_the_message(session: Session) -> None:
     model = llm({"tool": "recommend", "args": {}})
-    d = router(ScriptedIntent(("similar_to", 0.9)), model).decide(session, no_rule(session, "Fargo vibes, anything close to it"))
+    d = router(ScriptedIntent(("similar_to", 0.9)), model).decide(
+        session, no_rule(session, "Fargo vibes, anything close to it")
+    )
     assert (d.tool, d.args, d.source) == ("similar_to", {"item": "Fargo"}, "intent") and model.allowed == []
     # a required argument missing from the message: the language model fills it, with only that tool allowed
     model = llm({"tool": "explain", "args": {"item": "the third one"}})
-    d = router(ScriptedIntent(("explain", 0.9)), model).decide(session, no_rule(session, "the keanu one - what's the story there"))
-    assert model.allowed == [["explain"]] and (d.tool, d.args, d.source) == ("explain", {"item": "the third one"}, "llm")
+    d = router(ScriptedIntent(("explain", 0.9)), model).decide(
+        session, no_rule(session, "the keanu one - what's the story there")
+    )
+    assert model.allowed == [["explain"]] and (d.tool, d.args, d.source) == (
+        "explain",
+        {"item": "the third one"},
+        "llm",
+    )
 
 
 def test_unsure_intent_lets_the_language_model_choose_among_its_top_three(session: Session) -> None:
@@ -178,11 +207,15 @@ def test_language_model_down_leaves_the_intent_decision(session: Session) -> Non
     errors: list[Exception] = []
     ranking = (("search_catalogue", 0.45), ("recommend", 0.4))
     message = no_rule(session, "heroes stuck on a submarine")
-    d = router(ScriptedIntent(*ranking), DownLLM(messages=iter([]))).decide(session, message, on_model_error=errors.append)
+    d = router(ScriptedIntent(*ranking), DownLLM(messages=iter([]))).decide(
+        session, message, on_model_error=errors.append
+    )
     assert len(errors) == 1 and (d.tool, d.source) == ("search_catalogue", "intent")
     assert "submarine" in d.args["query"]
     # told the model is unusable (backing off after a failure): it is not asked at all
-    d = router(ScriptedIntent(*ranking), DownLLM(messages=iter([]))).decide(session, message, model_usable=False, on_model_error=errors.append)
+    d = router(ScriptedIntent(*ranking), DownLLM(messages=iter([]))).decide(
+        session, message, model_usable=False, on_model_error=errors.append
+    )
     assert len(errors) == 1 and d.tool == "search_catalogue"
 
 
@@ -193,20 +226,23 @@ def test_other_languages_are_not_given_to_the_intent_model(session: Session) -> 
 
 
 # ---- arguments read from the message -------------------------------------------------------------------
-@pytest.mark.parametrize("tool, message, args", [
-    ("explain", "the 2nd one, what's the story", {"item": "the 2nd one"}),
-    ("explain", "第三部是怎么回事", {"item": "第三部"}),
-    ("why_not", "Liar Liar is a classic, how is it not here", {"item": "Liar Liar"}),
-    ("similar_to", "more in the spirit of Fargo", {"item": "Fargo"}),
-    ("what_if", "suppose I had never seen Star Wars", {"remove": ["Star Wars"]}),
-    ("what_if", "pretend I watched Star Wars and loved it", {"add": ["Star Wars"]}),
-    ("what_if", "如果没看过Star Wars呢", {"remove": ["Star Wars"]}),
-    ("remember_feedback", "Batman just isn't for me", {"item": "Batman", "feedback": "disliked"}),
-    ("remember_feedback", "对Speed不感兴趣", {"item": "Speed", "feedback": "not_interested"}),
-    ("recommend", "no horror, under 100 minutes", {"constraints": ["genres!=Horror", "runtime<100"]}),
-    ("search_catalogue", "are there any films about submarines?", {"query": "films about submarines"}),
-    ("my_profile", "what do you have on me", {}),
-])
+@pytest.mark.parametrize(
+    "tool, message, args",
+    [
+        ("explain", "the 2nd one, what's the story", {"item": "the 2nd one"}),
+        ("explain", "第三部是怎么回事", {"item": "第三部"}),
+        ("why_not", "Liar Liar is a classic, how is it not here", {"item": "Liar Liar"}),
+        ("similar_to", "more in the spirit of Fargo", {"item": "Fargo"}),
+        ("what_if", "suppose I had never seen Star Wars", {"remove": ["Star Wars"]}),
+        ("what_if", "pretend I watched Star Wars and loved it", {"add": ["Star Wars"]}),
+        ("what_if", "如果没看过Star Wars呢", {"remove": ["Star Wars"]}),
+        ("remember_feedback", "Batman just isn't for me", {"item": "Batman", "feedback": "disliked"}),
+        ("remember_feedback", "对Speed不感兴趣", {"item": "Speed", "feedback": "not_interested"}),
+        ("recommend", "no horror, under 100 minutes", {"constraints": ["genres!=Horror", "runtime<100"]}),
+        ("search_catalogue", "are there any films about submarines?", {"query": "films about submarines"}),
+        ("my_profile", "what do you have on me", {}),
+    ],
+)
 def test_arguments_from_the_message(session: Session, tool: str, message: str, args: dict[str, Any]) -> None:
     got = args_for(tool, message, session, TitleFinder(TITLES), Lexicon(GENRES))
     if "constraints" in args:
@@ -215,10 +251,16 @@ def test_arguments_from_the_message(session: Session, tool: str, message: str, a
         assert got == args
 
 
-@pytest.mark.parametrize("tool, message", [
-    ("explain", "what's the story with that one"), ("why_not", "why isn't it there"), ("what_if", "what if I had rated differently"),
-    ("remember_feedback", "Batman"), ("similar_to", "more like that"),
-])
+@pytest.mark.parametrize(
+    "tool, message",
+    [
+        ("explain", "what's the story with that one"),
+        ("why_not", "why isn't it there"),
+        ("what_if", "what if I had rated differently"),
+        ("remember_feedback", "Batman"),
+        ("similar_to", "more like that"),
+    ],
+)
 def test_missing_arguments_are_none(session: Session, tool: str, message: str) -> None:
     assert args_for(tool, message, session, TitleFinder(TITLES), Lexicon(GENRES)) is None
 
@@ -226,25 +268,35 @@ def test_missing_arguments_are_none(session: Session, tool: str, message: str) -
 def test_the_middle_one(session: Session) -> None:
     from tools.resolve import MIDDLE, parse_position
 
-    assert parse_position("the one in the middle") == parse_position("中间那部") == parse_position("middle one") == MIDDLE
+    assert (
+        parse_position("the one in the middle") == parse_position("中间那部") == parse_position("middle one") == MIDDLE
+    )
     assert session.shown_at(MIDDLE).title == "Fargo (1996)"  # 3rd of 5
     d = router(None).fast(session, "the one in the middle - why that?")
     assert d is not None and (d.tool, d.args) == ("explain", {"item": "the one in the middle"})
 
 
-@pytest.mark.parametrize("message, tool, args", [
-    ("假设我从来没给Contact打过分呢，结果会不一样吗", "what_if", {"remove": ["Contact"]}),
-    ("the 4th one looks great, show me stuff like it", "similar_to", {"item": "the 4th one"}),
-    ("第三部挺对胃口，有同类型的吗", "similar_to", {"item": "第三部"}),
-    ("Are there any westerns under 100 minutes in your catalogue?", "search_catalogue",
-     {"query": "westerns under 100 minutes in your catalogue", "filters": ["runtime<100", "genres=Western"]}),
-    ("有没有短一点的？两个小时以内的", "recommend", {"constraints": ["shorter", "runtime<120"]}),
-    ("按我的口味再推荐几部90年代的吧", "recommend", {"constraints": ["year=1990..1999"]}),
-    ("我之前都评过哪些电影", "my_profile", {}),
-    ("帮我写一篇关于春天的作文", "answer", {}),
-    ("lol ok", "answer", {}),
-])
-def test_rules_for_wordings_the_blind_sets_taught(session: Session, message: str, tool: str, args: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    "message, tool, args",
+    [
+        ("假设我从来没给Contact打过分呢，结果会不一样吗", "what_if", {"remove": ["Contact"]}),
+        ("the 4th one looks great, show me stuff like it", "similar_to", {"item": "the 4th one"}),
+        ("第三部挺对胃口，有同类型的吗", "similar_to", {"item": "第三部"}),
+        (
+            "Are there any westerns under 100 minutes in your catalogue?",
+            "search_catalogue",
+            {"query": "westerns under 100 minutes in your catalogue", "filters": ["runtime<100", "genres=Western"]},
+        ),
+        ("有没有短一点的？两个小时以内的", "recommend", {"constraints": ["shorter", "runtime<120"]}),
+        ("按我的口味再推荐几部90年代的吧", "recommend", {"constraints": ["year=1990..1999"]}),
+        ("我之前都评过哪些电影", "my_profile", {}),
+        ("帮我写一篇关于春天的作文", "answer", {}),
+        ("lol ok", "answer", {}),
+    ],
+)
+def test_rules_for_wordings_the_blind_sets_taught(
+    session: Session, message: str, tool: str, args: dict[str, Any]
+) -> None:
     d = router(None).fast(session, message)
     assert d is not None and (d.tool, d.args) == (tool, args)
 
@@ -252,16 +304,26 @@ def test_rules_for_wordings_the_blind_sets_taught(session: Session, message: str
 def test_language_model_sees_the_nearest_labelled_examples_of_its_candidates(session: Session) -> None:
     from assistant.routing.intent_model import Example
 
-    rows = [("find films about {shown1}", "search_catalogue"), ("any movies about sharks", "search_catalogue"),
-            ("more like {seen}", "similar_to"), ("stuff similar to {unseen}", "similar_to"),
-            ("why {shown2}", "explain"), ("why the first", "explain"), ("no horror", "recommend"), ("something newer", "recommend")]
+    rows = [
+        ("find films about {shown1}", "search_catalogue"),
+        ("any movies about sharks", "search_catalogue"),
+        ("more like {seen}", "similar_to"),
+        ("stuff similar to {unseen}", "similar_to"),
+        ("why {shown2}", "explain"),
+        ("why the first", "explain"),
+        ("no horror", "recommend"),
+        ("something newer", "recommend"),
+    ]
     model = IntentModel([Example(t, tool, (tool,), "en", "x") for t, tool in rows], embed=None)
     near = model.nearest("movies about submarines", ["search_catalogue", "recommend"], per_tool=1)
     assert [e.tool for e in near] == ["search_catalogue", "recommend"] and near[0].text == "any movies about sharks"
     r = router(model, llm({"tool": "search_catalogue", "args": {}}))
     prompt = r.messages(session, "movies about submarines", ["search_catalogue", "similar_to"])[1].content
     assert "Similar requests:" in prompt and '"any movies about sharks" -> search_catalogue' in prompt
-    assert '"stuff similar to [another title]" -> similar_to' in prompt or '"more like [another title]" -> similar_to' in prompt
+    assert (
+        '"stuff similar to [another title]" -> similar_to' in prompt
+        or '"more like [another title]" -> similar_to' in prompt
+    )
     assert "-> explain" not in prompt and "-> recommend" not in prompt  # only the candidates' examples
     # the unrestricted decision (no intent model opinion) keeps the short, cache-friendly prompt
     assert "Similar requests" not in r.messages(session, "movies about submarines")[1].content
@@ -270,5 +332,7 @@ def test_language_model_sees_the_nearest_labelled_examples_of_its_candidates(ses
 def test_a_position_before_anything_was_shown_reaches_the_tool_as_a_position() -> None:
     fresh = Session.new(user="1")
     model = llm({"tool": "similar_to", "args": {"item": "第三部挺对胃口，有同类型的吗"}})
-    d = router(ScriptedIntent(("similar_to", 0.5), ("recommend", 0.3)), model).decide(fresh, "第三部挺对胃口，有同类型的吗")
+    d = router(ScriptedIntent(("similar_to", 0.5), ("recommend", 0.3)), model).decide(
+        fresh, "第三部挺对胃口，有同类型的吗"
+    )
     assert (d.tool, d.args) == ("similar_to", {"item": "第三部"})  # the tool then says nothing was recommended yet

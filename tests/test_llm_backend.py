@@ -15,11 +15,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.llm import registry as local_models
-from assistant.llm.server import EmbeddedServer
 from assistant.llm import generate, generate_json, make_chat_model
-from assistant.llm.schema import schema_problems
+from assistant.llm import registry as local_models
 from assistant.llm.registry import LocalModel, ensure_model_file
+from assistant.llm.schema import schema_problems
+from assistant.llm.server import EmbeddedServer
 from because.errors import LanguageModelError, ModelFileError, UnknownIdError
 from because.settings import Settings
 
@@ -137,8 +137,13 @@ def test_model_inside_one_package_is_verified_in_place(site: Path, tmp_path: Pat
     folder.mkdir()
     (folder / "model.gguf").write_bytes(b"not the model")
     model = LocalModel(
-        name="one", title="One", packages=("onewheel",), version="2.0", size=13,
-        sha256="f" * 64, gguf_in_package="model.gguf",
+        name="one",
+        title="One",
+        packages=("onewheel",),
+        version="2.0",
+        size=13,
+        sha256="f" * 64,
+        gguf_in_package="model.gguf",
     )
     with pytest.raises(ModelFileError, match="refusing to load"):
         ensure_model_file("one", tmp_path, {"one": model})
@@ -223,9 +228,11 @@ def _reply(handler: http.server.BaseHTTPRequestHandler, body: bytes, kind: str =
 def _completion(content: str) -> bytes:
     return json.dumps(
         {
-            "id": "x", "object": "chat.completion", "created": 0, "model": "remote",
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": content}}],
+            "id": "x",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "remote",
+            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
         }
     ).encode()
 
@@ -295,8 +302,20 @@ def test_smollm2_end_to_end(tmp_path: Path) -> None:
         answer = generate_json(model, "Which city is the capital of France? Answer as JSON.", TINY_SCHEMA)
         assert schema_problems(answer, TINY_SCHEMA) == []
         # prompt-lookup decoding is on: copying text from the prompt is drafted from it and accepted
-        body = {"model": "smollm2-135m", "temperature": 0, "max_tokens": 40, "messages": [
-            {"role": "user", "content": "Repeat exactly: the quick brown fox jumps over the lazy dog, the quick brown fox jumps over the lazy dog"}]}
+        body = {
+            "model": "smollm2-135m",
+            "temperature": 0,
+            "max_tokens": 40,
+            "messages": [
+                {
+                    "role": "user",
+                    "content": (
+                        "Repeat exactly: the quick brown fox jumps over the lazy dog, "
+                        "the quick brown fox jumps over the lazy dog"
+                    ),
+                }
+            ],
+        }
         timings = httpx.post(server.base_url + "/chat/completions", json=body, timeout=60).json()["timings"]
         assert timings["draft_n"] > 0 and timings["draft_n_accepted"] > 0
     assert not server.running

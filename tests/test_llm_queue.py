@@ -40,6 +40,7 @@ def _served_order(requests: list[str], slots: int = 1) -> list[str]:
     queue = LLMQueue(slots=slots)
     order: list[str] = []
     blockers = [queue.acquire("blocker") for _ in range(slots)]
+
     def work(session: str) -> None:
         order.append(session)
         time.sleep(0.005)  # the fake model's work
@@ -77,9 +78,11 @@ def test_two_slots_never_run_more_than_two_at_once() -> None:
 
     threads = []
     for n in range(8):
+
         def run(s: str = f"s{n % 3}") -> None:
             with queue.slot(s):
                 work(s)
+
         threads.append(threading.Thread(target=run))
     for t in threads:
         t.start()
@@ -140,7 +143,8 @@ def test_session_scope_names_the_caller() -> None:
 
 # ---- the wrapper around ChatOpenAI, against a fake OpenAI-compatible model on loopback -----------------
 class FakeModel:
-    """A loopback OpenAI-compatible server: answers after ``delay_s``; records who asked, in order, and peak concurrency."""
+    """A loopback OpenAI-compatible server: answers after ``delay_s``; records who asked, in order, and peak
+    concurrency."""
 
     def __init__(self, delay_s: float = 0.05, stream_chunks: int = 1) -> None:
         self.delay_s, self.running, self.peak = delay_s, 0, 0
@@ -157,7 +161,7 @@ class FakeModel:
             def log_message(self, *args: object) -> None:
                 pass
 
-        from fault_support import serve_loopback
+        from support.faults import serve_loopback
 
         self.server, self.url = serve_loopback(Handler)
 
@@ -174,14 +178,29 @@ class FakeModel:
         with self.lock:
             self.running -= 1
         if body.get("stream"):
-            chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "fake",
-                     "choices": [{"index": 0, "delta": {"role": "assistant", "content": f"ok {who}"}, "finish_reason": "stop"}]}
+            chunk = {
+                "id": "x",
+                "object": "chat.completion.chunk",
+                "created": 0,
+                "model": "fake",
+                "choices": [
+                    {"index": 0, "delta": {"role": "assistant", "content": f"ok {who}"}, "finish_reason": "stop"}
+                ],
+            }
             data = f"data: {json.dumps(chunk)}\n\ndata: [DONE]\n\n".encode()
             kind = "text/event-stream"
         else:
-            data = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": "fake",
-                               "choices": [{"index": 0, "finish_reason": "stop",
-                                            "message": {"role": "assistant", "content": f"ok {who}"}}]}).encode()
+            data = json.dumps(
+                {
+                    "id": "x",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": "fake",
+                    "choices": [
+                        {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": f"ok {who}"}}
+                    ],
+                }
+            ).encode()
             kind = "application/json"
         h.send_response(200)
         h.send_header("Content-Type", kind)
@@ -195,8 +214,13 @@ class FakeModel:
         h.end_headers()  # HTTP/1.0: the body ends when the connection closes
         try:
             for n in range(self.stream_chunks):
-                chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "fake",
-                         "choices": [{"index": 0, "delta": {"content": f"word{n} "}, "finish_reason": None}]}
+                chunk = {
+                    "id": "x",
+                    "object": "chat.completion.chunk",
+                    "created": 0,
+                    "model": "fake",
+                    "choices": [{"index": 0, "delta": {"content": f"word{n} "}, "finish_reason": None}],
+                }
                 h.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                 h.wfile.flush()
                 time.sleep(self.delay_s)
@@ -224,8 +248,9 @@ def _queued(url: str, queue: LLMQueue, timeout_s: float = 10.0):  # type: ignore
 
     from assistant.llm.queued import QueuedChatOpenAI
 
-    return QueuedChatOpenAI(model="fake", base_url=url, api_key=SecretStr("x"), max_retries=0, timeout=10,
-                            queue_timeout_s=timeout_s).with_queue(queue)
+    return QueuedChatOpenAI(
+        model="fake", base_url=url, api_key=SecretStr("x"), max_retries=0, timeout=10, queue_timeout_s=timeout_s
+    ).with_queue(queue)
 
 
 def test_chat_model_calls_queue_round_robin_and_one_at_a_time(fake_model: FakeModel) -> None:
@@ -236,12 +261,14 @@ def test_chat_model_calls_queue_round_robin_and_one_at_a_time(fake_model: FakeMo
     queue.acquire("blocker")
     threads = []
     for n, session in enumerate(["A", "A", "A", "B", "C"]):
+
         def call(session: str = session, n: int = n) -> None:
             with session_scope(session):
                 if n % 2:
                     assert "".join(str(c.content) for c in copy.stream(f"{session}")) == f"ok {session}"
                 else:
                     assert copy.invoke(f"{session}").content == f"ok {session}"
+
         threads.append(_start_queued(queue, call))
     queue.release()
     for t in threads:
@@ -269,10 +296,11 @@ def test_a_stream_past_its_time_stops_and_frees_the_model() -> None:
         fake.close()
 
 
-def test_a_busy_queue_ends_in_template_explanations_with_a_notice(fake_model: FakeModel, tmp_path: Path,
-                                                                   ml100k_recommender) -> None:  # type: ignore[no-untyped-def]
+def test_a_busy_queue_ends_in_template_explanations_with_a_notice(
+    fake_model: FakeModel, tmp_path: Path, ml100k_recommender
+) -> None:  # type: ignore[no-untyped-def]
     """A chat turn that cannot get a turn at the model within its timeout still recommends, with templates."""
-    from test_webapp_support import SECRET, make_services
+    from support.webapp import SECRET, make_services
     from webapp.conversation import Conversation, from_token
     from webapp.tokens import make_token
 

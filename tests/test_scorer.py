@@ -1,5 +1,5 @@
 """Reference tests for the recommender core: a hand-computed case, the attribution invariant on
-ml-100k, features, checkpoints, fold-in, why-not, what-if and training."""
+ml-100k, features, why-not, what-if and training (checkpoints and fold-in: test_scorer_persistence.py)."""
 
 from __future__ import annotations
 
@@ -7,45 +7,20 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
-import torch
 
-from because.errors import InputError, ModelFileError, UnknownIdError
+from because.errors import InputError, UnknownIdError
 from scorer.attribution import explain, what_if, why_not
-from scorer.checkpoint import FORMAT_VERSION
 from scorer.features import build_features
-from scorer.model import ScorerParams, contributions, score_history, score_matrix
-from scorer.pipeline import active_model_path, interaction_matrix, model_path, save_active, train_recommender
+from scorer.model import contributions, score_history, score_matrix
+from scorer.pipeline import interaction_matrix, save_active, train_recommender
 from scorer.recommender import Recommender
 from scorer.train import TrainConfig, TrainReport, train_scorer
+from support.hand import hand_params, hand_recommender
 
 TOL = 1e-5
 
 
-# ---- a tiny case computed by hand ------------------------------------------------------------
-def hand_params() -> ScorerParams:
-    """3 items (x, y, z), 2 features (A, B). Item x has A, y has A and B, z has B."""
-    return ScorerParams(
-        B=np.array([[0.0, 0.5, 0.25], [0.4, 0.0, -0.1], [0.3, 0.6, 0.0]], np.float32),
-        F=np.array([[1, 0], [1, 1], [0, 1]], np.float32),
-        W=np.array([[0.5, 0.1], [0.0, -1.0]], np.float32),
-        c=np.array([0.1, 0.2], np.float32),
-        pop=np.array([1.0, 0.5, 0.0], np.float32),
-        alpha=2.0,
-        beta=-0.5,
-        cold_beta=1.0,
-        cold_n=5,
-    )
-
-
-def hand_recommender(params: ScorerParams | None = None) -> Recommender:
-    return Recommender(
-        dataset="hand", item_ids=["x", "y", "z"], titles=["Xanadu", "Yojimbo", "Zardoz"],
-        feature_names=["genres=A", "genres=B"], feature_labels=["A", "B"], feature_columns=["genres", "genres"],
-        params=params or hand_params(), popularity=np.array([10, 5, 1], np.float32),
-        histories={"u": {"x": 4.0}, "v": {"x": 3.7, "z": None}}, meta={"note": "hand-made"},
-    )
-
-
+# ---- a tiny case computed by hand (tests/support/hand.py) -----------------------------------
 def test_beta_for_moves_from_cold_beta_to_beta_over_the_first_cold_n_items():
     p = hand_params()
     # cold = clip(1 - |H|/5, 0, 1); beta_u = (1 - cold) * beta + cold * cold_beta, beta = -0.5, cold_beta = 1
@@ -95,7 +70,12 @@ def test_scores_by_hand_with_no_history_are_full_popularity():
     # s = 1 * pop = [1.0, 0.5, 0.0]: c was learned on warm users and is not applied to a new one
     np.testing.assert_allclose(score_history(p, np.array([], np.int64)), [1.0, 0.5, 0.0], atol=1e-6)
     raw = contributions(p, np.array([], np.int64), 0)
-    assert raw.history.size == 0 and raw.features.sum() == 0 and raw.bias == pytest.approx(1.0) and raw.total == pytest.approx(1.0)
+    assert (
+        raw.history.size == 0
+        and raw.features.sum() == 0
+        and raw.bias == pytest.approx(1.0)
+        and raw.total == pytest.approx(1.0)
+    )
 
 
 def test_score_matrix_agrees_with_score_history():
@@ -113,8 +93,10 @@ def test_explain_by_hand_names_each_part_and_sums_to_the_score():
     assert e.score == pytest.approx(2.01, abs=1e-6)
     # sorted by |value|: past item x 1.0, feature A 0.52, popularity 0.35, feature B 0.14
     assert [(c.kind, c.label) for c in e.contributions] == [
-        ("history_item", "you rated Xanadu 4★"), ("feature", "A"),
-        ("popularity", "popular with many people (5 chose it)"), ("feature", "B"),
+        ("history_item", "you rated Xanadu 4★"),
+        ("feature", "A"),
+        ("popularity", "popular with many people (5 chose it)"),
+        ("feature", "B"),
     ]
     np.testing.assert_allclose([c.value for c in e.contributions], [1.0, 0.52, 0.35, 0.14], atol=1e-6)
     assert e.contributions[0].evidence == {"item": "x", "title": "Xanadu", "rating": 4.0}
@@ -178,7 +160,12 @@ def test_features_are_readable_buckets_and_missing_values_activate_nothing():
     assert [n for n in fs.names if n.startswith("genres=")] == ["genres=Comedy", "genres=Sci-Fi"]
     assert label["genres=Sci-Fi"] == "Sci-Fi"
     # year -> decades, with everything before 1950 in one bucket
-    assert [label[n] for n in fs.names if n.startswith("year")] == ["released before 1950", "the 1950s", "the 1960s", "the 1990s"]
+    assert [label[n] for n in fs.names if n.startswith("year")] == [
+        "released before 1950",
+        "the 1950s",
+        "the 1960s",
+        "the 1990s",
+    ]
     assert m.loc["d", "year=1990s"] == 1 and m.loc["a", "year=before 1950"] == 1
     # numbers -> ranges with units; every known value in exactly one bucket
     runtime = [n for n in fs.names if n.startswith("runtime")]
@@ -193,130 +180,6 @@ def test_features_are_readable_buckets_and_missing_values_activate_nothing():
     assert m.loc["b", [n for n in fs.names if n.startswith("mpaa")]].sum() == 0
     assert "plot" not in fs.columns  # text columns are for search only
     assert fs.columns == [n.split("=")[0].split("#")[0] for n in fs.names]
-
-
-# ---- save / load ---------------------------------------------------------------------------
-def _same_explanations(a: Recommender, b: Recommender, user, items) -> None:
-    for item in items:
-        assert explain(a, user, item).to_dict() == explain(b, user, item).to_dict()
-
-
-def test_round_trip_hand_model_keeps_scores_ratings_and_explanations(tmp_path):
-    rec = hand_recommender()
-    path = tmp_path / "models" / "hand" / "model.pt"
-    rec.save(path)
-    back = Recommender.load(path)
-    assert back.histories == rec.histories  # 3.7 stays 3.7, None stays None
-    assert (back.item_ids, back.titles, back.feature_labels, back.meta) == (rec.item_ids, rec.titles, rec.feature_labels, rec.meta)
-    for user in ("u", "v"):
-        np.testing.assert_array_equal(back.scores(user), rec.scores(user))
-        _same_explanations(rec, back, user, rec.item_ids)
-    assert sorted(p.name for p in path.parent.iterdir()) == ["model.pt"]  # no temp file left behind
-
-
-def test_round_trip_trained_model(ml100k_recommender, tmp_path):
-    rec = ml100k_recommender
-    path = save_active(rec, tmp_path)
-    assert active_model_path(tmp_path) == path == model_path(tmp_path, rec.dataset)
-    back = Recommender.load(path)
-    for user in ("1", "42", "943"):
-        np.testing.assert_array_equal(back.scores(user), rec.scores(user))
-        assert back.recommend(user) == rec.recommend(user)
-        _same_explanations(rec, back, user, [r.item_id for r in rec.recommend(user, k=3)] + [rec.item_ids[0]])
-    assert back.params.alpha == rec.params.alpha and back.params.beta == rec.params.beta
-    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == ["ACTIVE", rec.dataset]
-
-
-def test_other_format_version_raises_a_clear_error(tmp_path):
-    path = tmp_path / "model.pt"
-    hand_recommender().save(path)
-    data = torch.load(path, weights_only=True)
-    data["format_version"] = 99
-    torch.save(data, path)
-    with pytest.raises(ModelFileError, match=f"version 99.*reads version {FORMAT_VERSION}.*because train"):
-        Recommender.load(path)
-
-
-def test_corrupt_or_foreign_file_raises_model_file_error(tmp_path):
-    path = tmp_path / "model.pt"
-    hand_recommender().save(path)
-    path.write_bytes(path.read_bytes()[:200])  # truncated
-    with pytest.raises(ModelFileError, match="corrupt"):
-        Recommender.load(path)
-    path.write_bytes(b"definitely not a model")
-    with pytest.raises(ModelFileError, match="corrupt"):
-        Recommender.load(path)
-    torch.save({"weights": torch.zeros(2)}, path)  # a valid torch file, but not ours
-    with pytest.raises(ModelFileError, match="not a Because model"):
-        Recommender.load(path)
-
-
-def test_missing_model_tells_to_run_because_train(tmp_path):
-    with pytest.raises(ModelFileError, match="because train"):
-        Recommender.load(tmp_path / "nope" / "model.pt")
-    with pytest.raises(ModelFileError, match="because train"):
-        active_model_path(tmp_path)
-
-
-def test_failing_save_keeps_the_old_file_and_leaves_no_temp_file(tmp_path):
-    path = tmp_path / "model.pt"
-    rec = hand_recommender()
-    rec.save(path)
-    before = path.read_bytes()
-    broken = hand_recommender()
-    broken.meta["callback"] = lambda: None  # cannot be serialised: torch.save fails half-way
-    with pytest.raises(Exception):
-        broken.save(path)
-    assert path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["model.pt"]
-    np.testing.assert_array_equal(Recommender.load(path).scores("u"), rec.scores("u"))
-
-
-# ---- fold-in -------------------------------------------------------------------------------
-STAR_WARS, EMPIRE, JEDI = "50", "172", "181"
-
-
-def test_new_user_from_three_ratings_without_retraining(ml100k_recommender):
-    rec = ml100k_recommender
-    ratings = {STAR_WARS: 5, EMPIRE: 5, JEDI: 4.5}
-    recs = rec.recommend(ratings, k=10)
-    assert len(recs) == 10 and not {r.item_id for r in recs} & set(ratings)
-    assert [r.rank for r in recs] == list(range(1, 11))
-    assert all(a.score >= b.score for a, b in zip(recs, recs[1:]))
-    e = explain(rec, ratings, recs[0].item_id)
-    assert e.user == "new user"
-    named = {c.evidence["item"] for c in e.contributions if c.kind == "history_item"}
-    assert named and named <= set(ratings)
-    labels = " ".join(c.label for c in e.contributions)
-    assert any(rec.title(i) in labels for i in named)
-    assert rec.history(ratings) == {STAR_WARS: 5.0, EMPIRE: 5.0, JEDI: 4.5}
-
-
-def test_empty_history_is_led_by_popularity(ml100k_recommender):
-    rec = ml100k_recommender
-    recs = rec.recommend({}, k=5)
-    assert len(recs) == 5
-    for r in recs:
-        e = explain(rec, {}, r.item_id)
-        assert e.contributions[0].kind == "popularity"
-        assert "no history yet" in e.contributions[0].label
-        assert not any(c.kind == "history_item" for c in e.contributions)
-    # |H| = 0: p_u = 0 and warmth 0 so a_u = 0, and beta_u = cold_beta: s = cold_beta * pop exactly
-    p = rec.params
-    np.testing.assert_allclose(rec.scores({}), p.cold_beta * p.pop, atol=TOL)
-
-
-def test_fold_in_rejects_unknown_items_and_non_numbers(ml100k_recommender):
-    rec = ml100k_recommender
-    with pytest.raises(UnknownIdError, match="unknown item 'no-such-item'"):
-        rec.fold_in({STAR_WARS: 5, "no-such-item": 4})
-    with pytest.raises(UnknownIdError):
-        rec.recommend({"no-such-item": 4.0})
-    for bad in ("five", float("nan"), [5]):
-        with pytest.raises(InputError, match="not a number"):
-            rec.fold_in({STAR_WARS: bad})
-    with pytest.raises(UnknownIdError, match="unknown user 'nobody'.*because users"):
-        rec.history("nobody")
 
 
 # ---- why not -------------------------------------------------------------------------------

@@ -6,14 +6,14 @@ import json
 
 import numpy as np
 import pytest
-from agent_support import catalogue, tiny_recommender
 
-from tools.session import Session, load_session, open_session, save_session, session_path
 from because.errors import InputError, UnknownIdError
 from scorer import attribution
+from support.agent import catalogue, tiny_recommender
 from tools import TOOL_NAMES, ToolContext, make_tools, run_tool
 from tools.constraints import allowed_mask, merge, normalize
 from tools.resolve import parse_position, resolve_item, title_key
+from tools.session import Session, load_session, open_session, save_session, session_path
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +80,15 @@ def test_recommend_respects_constraints(ctx):
 
 def test_constraint_helpers(ctx):
     items, schema = ctx.items, ctx.schema
-    assert normalize(["Genre != horror", "only comedies", "shorter"], items, schema, ["1", "2"])[:2] == ["genres!=Horror", "genres=Comedy"]
-    assert merge(["runtime<120", "genres!=Horror"], ["runtime<=90", "genres!=Drama"]) == ["genres!=Horror", "runtime<=90", "genres!=Drama"]
+    assert normalize(["Genre != horror", "only comedies", "shorter"], items, schema, ["1", "2"])[:2] == [
+        "genres!=Horror",
+        "genres=Comedy",
+    ]
+    assert merge(["runtime<120", "genres!=Horror"], ["runtime<=90", "genres!=Drama"]) == [
+        "genres!=Horror",
+        "runtime<=90",
+        "genres!=Drama",
+    ]
     mask = allowed_mask(items, schema, ["year=1990..1994"])
     assert mask.sum() > 0 and set(items.loc[mask, "year"]) <= set(range(1990, 1995))
     with pytest.raises(InputError, match="Known values|known values"):
@@ -93,7 +100,9 @@ def test_constraint_helpers(ctx):
 def test_item_names_resolve(ctx, rec):
     run_tool(ctx, "recommend", {"k": 5})
     shown = [s.item for s in ctx.session.shown]
-    assert [resolve_item(ctx, r) for r in ("second", "the second one", "#2", "2nd", "第二个", "第2个")] == [shown[1]] * 6
+    assert [resolve_item(ctx, r) for r in ("second", "the second one", "#2", "2nd", "第二个", "第2个")] == [
+        shown[1]
+    ] * 6
     assert resolve_item(ctx, "last") == resolve_item(ctx, "最后一个") == shown[-1]
     assert rec.title(resolve_item(ctx, "The Godfather")) == "Godfather, The (1972)"
     assert rec.title(resolve_item(ctx, "《Star Wars》")) == "Star Wars (1977)"

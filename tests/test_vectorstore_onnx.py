@@ -85,8 +85,9 @@ def catalogue_torch(embedder: MiniLMEmbedding) -> tuple[list[str], np.ndarray]:
     return texts, embedder.encode_torch(texts)
 
 
-def test_onnx_matches_torch_on_catalogue_texts_and_queries(embedder: MiniLMEmbedding,
-                                                           catalogue_torch: tuple[list[str], np.ndarray]) -> None:
+def test_onnx_matches_torch_on_catalogue_texts_and_queries(
+    embedder: MiniLMEmbedding, catalogue_torch: tuple[list[str], np.ndarray]
+) -> None:
     texts, docs_torch = catalogue_torch
     docs_onnx = embedder.encode(texts)  # batched and padded, on the batch session
     assert cosines(docs_torch, docs_onnx).min() >= MIN_COSINE
@@ -97,8 +98,9 @@ def test_onnx_matches_torch_on_catalogue_texts_and_queries(embedder: MiniLMEmbed
     assert cosines(embedder.encode(asked), one_by_one).min() >= MIN_COSINE  # padding changes nothing
 
 
-def test_search_ranks_the_same_with_either_backend(embedder: MiniLMEmbedding,
-                                                   catalogue_torch: tuple[list[str], np.ndarray]) -> None:
+def test_search_ranks_the_same_with_either_backend(
+    embedder: MiniLMEmbedding, catalogue_torch: tuple[list[str], np.ndarray]
+) -> None:
     _, docs = catalogue_torch  # an index built by the torch path stays valid for ONNX queries
     for query in queries():
         by_torch = np.argsort(-docs @ embedder.encode_torch([query])[0])[:10]
@@ -111,8 +113,9 @@ def test_reopening_a_good_file_does_not_rebuild(built: Path) -> None:
     assert runner.rebuilt is None
 
 
-@pytest.mark.parametrize("damage", ["flip a byte", "truncate", "delete", "empty manifest", "other source weights",
-                                    "older builder"])
+@pytest.mark.parametrize(
+    "damage", ["flip a byte", "truncate", "delete", "empty manifest", "other source weights", "older builder"]
+)
 def test_damaged_or_stale_file_is_rebuilt(built: Path, tmp_path: Path, damage: str) -> None:
     cache, model, manifest_path = copy_of(built, tmp_path)
     manifest = json.loads(manifest_path.read_text())
@@ -169,8 +172,9 @@ def test_consistent_hash_but_wrong_vectors_is_rebuilt(built: Path, tmp_path: Pat
     assert runner.rebuilt and "cosine" in runner.rebuilt
 
 
-def test_a_build_that_disagrees_with_torch_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                       caplog: pytest.LogCaptureFixture) -> None:
+def test_a_build_that_disagrees_with_torch_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     real = onnx_minilm.build_model
 
     def wrong(weights: dict[str, np.ndarray], config: dict) -> object:

@@ -37,9 +37,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A Chroma server on a free loopback port; yields its URL."""
     path, port = tmp_path_factory.mktemp("chroma-server"), free_port()
     log = (path.parent / "chroma-server.log").open("w")
-    proc = subprocess.Popen([chroma_cli(), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, env={"ANONYMIZED_TELEMETRY": "False",
-                                                                       "PATH": str(Path(sys.executable).parent)})
+    proc = subprocess.Popen(
+        [chroma_cli(), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={"ANONYMIZED_TELEMETRY": "False", "PATH": str(Path(sys.executable).parent)},
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

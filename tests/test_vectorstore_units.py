@@ -8,11 +8,17 @@ import pytest
 
 from because.errors import InputError
 from vectorstore.client import collection_name, parse_chroma_url
-from vectorstore.documents import (HASH_KEY, TITLE_KEY, build_docs, describe_item, item_metadata, item_text,
-                                   value_vocabulary)
+from vectorstore.documents import (
+    HASH_KEY,
+    TITLE_KEY,
+    build_docs,
+    describe_item,
+    item_metadata,
+    item_text,
+    value_vocabulary,
+)
 from vectorstore.filters import Filter, to_where
 from vectorstore.rerank import blend, candidate_count, zscore
-
 from vectorstore.testing import SCHEMA, small_items
 
 FULL_SCHEMA = {"genres": "multi", "year": "numeric", "mpaa": "category", "runtime": "numeric", "imdb_rating": "numeric"}
@@ -20,21 +26,41 @@ VOCAB = {"genres": ["Comedy", "Horror", "Western"], "mpaa": ["G", "PG", "R"]}
 
 
 def test_describe_item_reads_like_a_sentence() -> None:
-    row = pd.Series({"title": "Toy Story (1995)", "description": "", "genres": ("Animation", "Children's", "Comedy"),
-                     "year": 1995.0, "mpaa": "G", "runtime": 81.0, "imdb_rating": 8.2}, name="1")
+    row = pd.Series(
+        {
+            "title": "Toy Story (1995)",
+            "description": "",
+            "genres": ("Animation", "Children's", "Comedy"),
+            "year": 1995.0,
+            "mpaa": "G",
+            "runtime": 81.0,
+            "imdb_rating": 8.2,
+        },
+        name="1",
+    )
     assert describe_item(row, FULL_SCHEMA, "film") == (
         "An animated children's comedy film: Toy Story (1995). Genres: animated, children's, comedy. "
-        "From 1995, rated G, 81 minutes, IMDb 8.2.")
+        "From 1995, rated G, 81 minutes, IMDb 8.2."
+    )
 
 
 def test_describe_item_is_generic_and_skips_missing_values() -> None:
     schema = {"colour": "category", "tags": "multi", "weight_kg": "numeric", "notes": "text"}
-    row = pd.Series({"title": "Mug", "colour": "blue", "tags": ("kitchen", "gift"), "weight_kg": np.nan,
-                     "notes": "Dishwasher safe"}, name="m1")
+    row = pd.Series(
+        {
+            "title": "Mug",
+            "colour": "blue",
+            "tags": ("kitchen", "gift"),
+            "weight_kg": np.nan,
+            "notes": "Dishwasher safe",
+        },
+        name="m1",
+    )
     assert describe_item(row, schema) == "Mug. Colour blue, tags: kitchen, gift. Dishwasher safe."
     row = pd.Series({"title": "Alien", "genres": ("Sci-Fi", "Horror"), "year": 1979.0}, name="8")
     assert describe_item(row, {"genres": "multi", "year": "numeric"}, "film") == (
-        "A science fiction horror film: Alien (1979). Genres: science fiction, horror. From 1979.")
+        "A science fiction horror film: Alien (1979). Genres: science fiction, horror. From 1979."
+    )
     row = pd.Series({"title": "Kettle", "category": "Kitchen"}, name="k")
     assert describe_item(row, {"category": "category"}) == "A kitchen item: Kettle. Category: kitchen."
 
@@ -46,8 +72,15 @@ def test_description_wins_and_keeps_the_title() -> None:
 
 def test_metadata_is_flat_and_filterable() -> None:
     meta = item_metadata(small_items().loc["5"], SCHEMA)
-    assert meta == {TITLE_KEY: "Tombstone (1993)", "genres:Western": True, "genres:Action": True, "year": 1993,
-                    "runtime": 130, "mpaa": "R", "imdb_rating": 7.8}
+    assert meta == {
+        TITLE_KEY: "Tombstone (1993)",
+        "genres:Western": True,
+        "genres:Action": True,
+        "year": 1993,
+        "runtime": 130,
+        "mpaa": "R",
+        "imdb_rating": 7.8,
+    }
     empty = item_metadata(small_items().loc["30"], SCHEMA)
     assert empty == {TITLE_KEY: "Mystery Item (1998)", "year": 1998}
 
@@ -61,17 +94,20 @@ def test_content_hash_changes_only_with_content() -> None:
     assert value_vocabulary(items, SCHEMA)["mpaa"] == ["G", "PG", "PG-13", "R"]
 
 
-@pytest.mark.parametrize(("text", "where"), [
-    ("genres=Western", {"genres:Western": True}),
-    ("genres=western", {"genres:Western": True}),
-    ("genres!=Horror", {"genres:Horror": {"$ne": True}}),
-    ("genres=Comedy,Horror", {"$or": [{"genres:Comedy": True}, {"genres:Horror": True}]}),
-    ("mpaa=PG", {"mpaa": {"$eq": "PG"}}),
-    ("mpaa!=G,R", {"mpaa": {"$nin": ["G", "R"]}}),
-    ("year>=1990", {"year": {"$gte": 1990.0}}),
-    ("runtime < 100", {"runtime": {"$lt": 100.0}}),
-    ("year=1990..1999", {"$and": [{"year": {"$gte": 1990.0}}, {"year": {"$lte": 1999.0}}]}),
-])
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("genres=Western", {"genres:Western": True}),
+        ("genres=western", {"genres:Western": True}),
+        ("genres!=Horror", {"genres:Horror": {"$ne": True}}),
+        ("genres=Comedy,Horror", {"$or": [{"genres:Comedy": True}, {"genres:Horror": True}]}),
+        ("mpaa=PG", {"mpaa": {"$eq": "PG"}}),
+        ("mpaa!=G,R", {"mpaa": {"$nin": ["G", "R"]}}),
+        ("year>=1990", {"year": {"$gte": 1990.0}}),
+        ("runtime < 100", {"runtime": {"$lt": 100.0}}),
+        ("year=1990..1999", {"$and": [{"year": {"$gte": 1990.0}}, {"year": {"$lte": 1999.0}}]}),
+    ],
+)
 def test_filter_syntax_to_where(text: str, where: dict) -> None:
     assert to_where(text, FULL_SCHEMA, VOCAB) == where
 
@@ -90,13 +126,16 @@ def test_unknown_column_names_it_and_lists_valid_ones() -> None:
         assert column in str(err.value)
 
 
-@pytest.mark.parametrize(("text", "says"), [
-    ("year>=nineties", "not a number"),
-    ("genres>=3", "holds labels"),
-    ("genres=Westren", "Known values: Comedy, Horror, Western"),
-    ("year", "cannot read"),
-    ("year>=", "cannot read"),
-])
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("year>=nineties", "not a number"),
+        ("genres>=3", "holds labels"),
+        ("genres=Westren", "Known values: Comedy, Horror, Western"),
+        ("year", "cannot read"),
+        ("year>=", "cannot read"),
+    ],
+)
 def test_bad_filters_say_what_is_wrong(text: str, says: str) -> None:
     with pytest.raises(InputError, match=says):
         to_where(text, FULL_SCHEMA, VOCAB)

@@ -10,7 +10,7 @@ import time
 import httpx
 import pytest
 
-from test_webapp_support import SECRET, LiveServer, live_server, make_services
+from support.webapp import SECRET, LiveServer, live_server, make_services
 from webapp.feedback_store import FeedbackDB, feedback_interactions, with_feedback
 from webapp.tokens import check_token, make_token, verify_token
 
@@ -23,7 +23,9 @@ def test_valid_token_names_the_user():
 def test_forged_tokens_are_refused():
     token = make_token("42", SECRET, 60)
     payload, sig = token.split(".")
-    other = base64.urlsafe_b64encode(json.dumps({"sub": "7", "exp": int(time.time()) + 60}).encode()).rstrip(b"=").decode()
+    other = (
+        base64.urlsafe_b64encode(json.dumps({"sub": "7", "exp": int(time.time()) + 60}).encode()).rstrip(b"=").decode()
+    )
     assert verify_token(f"{other}.{sig}", SECRET) is None  # someone else's id under my signature
     assert verify_token(make_token("42", "wrong-secret", 60), SECRET) is None
     assert verify_token(payload + "." + sig[:-2] + "AA", SECRET) is None
@@ -36,7 +38,10 @@ def test_expired_and_missing_tokens():
     assert check_token(make_token("42", SECRET, 60), SECRET, now=time.time() + 120) == (None, "expired")
     assert check_token(None, SECRET) == (None, "missing")
     assert check_token("", SECRET) == (None, "missing")
-    assert check_token(make_token("42", SECRET, 60), None) == (None, "invalid")  # no secret configured: nobody is signed in
+    assert check_token(make_token("42", SECRET, 60), None) == (
+        None,
+        "invalid",
+    )  # no secret configured: nobody is signed in
 
 
 # ---- the API, against a real server ------------------------------------------------------------
@@ -61,7 +66,11 @@ def assert_error(r: httpx.Response, status: int) -> dict:
 
 
 def test_health_and_docs(server):
-    assert httpx.get(server.url + "/api/health").json() == {"model": "ready", "dataset": "ml-100k", "language_model": "off"}
+    assert httpx.get(server.url + "/api/health").json() == {
+        "model": "ready",
+        "dataset": "ml-100k",
+        "language_model": "off",
+    }
     spec = httpx.get(server.url + "/openapi.json").json()
     assert {"/api/recommend", "/api/explain", "/api/chat", "/api/feedback", "/api/forget"} <= set(spec["paths"])
     assert httpx.get(server.url + "/docs").status_code == 200
@@ -114,7 +123,10 @@ def test_validation_errors_are_422(server):
     assert_error(post(server, "/api/chat", {"message": "x" * 2001}), 422)
     assert_error(post(server, "/api/chat", {}), 422)
     assert_error(post(server, "/api/feedback", {"token": token(), "item": "50", "kind": "love"}), 422)
-    err = assert_error(httpx.post(server.url + "/api/recommend", content=b"{not json", headers={"content-type": "application/json"}), 422)
+    err = assert_error(
+        httpx.post(server.url + "/api/recommend", content=b"{not json", headers={"content-type": "application/json"}),
+        422,
+    )
     assert err["details"]
 
 
@@ -126,7 +138,9 @@ def test_blank_message_is_400_and_huge_body_is_413(server):
         for _ in range(100):
             yield b"x" * 1024
 
-    assert_error(httpx.post(server.url + "/api/chat", content=chunks(), headers={"content-type": "application/json"}), 413)
+    assert_error(
+        httpx.post(server.url + "/api/chat", content=chunks(), headers={"content-type": "application/json"}), 413
+    )
 
 
 def test_storing_or_deleting_needs_a_valid_token(server):
@@ -213,7 +227,7 @@ def test_feedback_store_is_wal_full_and_persists(tmp_path):
 
 
 def test_feedback_becomes_training_interactions(tmp_path, ml100k_recommender):
-    from agent_support import catalogue
+    from support.agent import catalogue
 
     db = FeedbackDB(tmp_path / "feedback.sqlite3")
     db.add("user:1", "50", "liked")
@@ -222,7 +236,10 @@ def test_feedback_becomes_training_interactions(tmp_path, ml100k_recommender):
     db.add("session:abc", "2", "disliked")
     frame = feedback_interactions(tmp_path / "feedback.sqlite3")
     assert list(frame.columns) == ["user_id", "item_id", "rating", "event", "timestamp"]
-    assert sorted(zip(frame["user_id"], frame["item_id"], frame["event"])) == [("1", "50", "liked"), ("9999", "181", "rated")]
+    assert sorted(zip(frame["user_id"], frame["item_id"], frame["event"])) == [
+        ("1", "50", "liked"),
+        ("9999", "181", "rated"),
+    ]
     assert str(frame["timestamp"].dtype) == "datetime64[ns, UTC]"
     assert feedback_interactions(tmp_path / "missing.sqlite3").empty
     cat = catalogue()

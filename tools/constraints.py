@@ -17,11 +17,24 @@ from because.errors import InputError
 from vectorstore.filters import SYNTAX_HELP, Condition, parse_condition
 
 RELATIVE = {
-    "shorter": ("runtime", "<"), "longer": ("runtime", ">"),
-    "more recent": ("year", ">"), "newer": ("year", ">"), "recent": ("year", ">"), "older": ("year", "<"),
+    "shorter": ("runtime", "<"),
+    "longer": ("runtime", ">"),
+    "more recent": ("year", ">"),
+    "newer": ("year", ">"),
+    "recent": ("year", ">"),
+    "older": ("year", "<"),
 }
-ALIASES = {"genre": "genres", "category": "genres", "length": "runtime", "duration": "runtime", "minutes": "runtime",
-           "released": "year", "release_year": "year", "date": "year", "rating": "imdb_rating"}
+ALIASES = {
+    "genre": "genres",
+    "category": "genres",
+    "length": "runtime",
+    "duration": "runtime",
+    "minutes": "runtime",
+    "released": "year",
+    "release_year": "year",
+    "date": "year",
+    "rating": "imdb_rating",
+}
 CLEAR_WORDS = {"clear", "reset", "none", "any", "no constraints"}
 NOT_SHOWN = "not shown"  # this request only: leave out everything shown so far
 NOT_SHOWN_WORDS = {NOT_SHOWN, "new ones", "unseen", "fresh", "different", "others", "more"}
@@ -45,8 +58,10 @@ def _column(name: str, schema: dict[str, str]) -> str:
     if alias in schema:
         return alias
     filterable = [c for c, k in schema.items() if k in ("numeric", "multi", "category")]
-    raise InputError(f"cannot constrain on '{name}': it is not a feature of this catalogue.",
-                     f"use one of: {', '.join(filterable) or '(none: this catalogue has no features)'}. {SYNTAX_HELP}")
+    raise InputError(
+        f"cannot constrain on '{name}': it is not a feature of this catalogue.",
+        f"use one of: {', '.join(filterable) or '(none: this catalogue has no features)'}. {SYNTAX_HELP}",
+    )
 
 
 def _label_column(word: str, items: pd.DataFrame, schema: dict[str, str]) -> tuple[str, str] | None:
@@ -66,14 +81,18 @@ def relative_condition(word: str, items: pd.DataFrame, schema: dict[str, str], s
     """'shorter' -> 'runtime<104' (the median runtime of what was shown, else of the catalogue)."""
     column, op = RELATIVE[word]
     if column not in schema:
-        raise InputError(f"'{word}' needs a '{column}' feature, which this catalogue lacks.", "constrain on another feature.")
+        raise InputError(
+            f"'{word}' needs a '{column}' feature, which this catalogue lacks.", "constrain on another feature."
+        )
     values = pd.to_numeric(items[column], errors="coerce")
     seen = values.reindex([s for s in shown if s in values.index]).dropna()
     pivot = float(np.median(seen if len(seen) else values.dropna()))
     return f"{column}{op}{pivot:g}"
 
 
-def normalize(texts: Iterable[str], items: pd.DataFrame, schema: dict[str, str], shown: Sequence[str] = ()) -> list[str]:
+def normalize(
+    texts: Iterable[str], items: pd.DataFrame, schema: dict[str, str], shown: Sequence[str] = ()
+) -> list[str]:
     """Canonical condition strings for what the user or the model wrote; raises InputError if unreadable."""
     out = []
     for raw in texts:
@@ -150,7 +169,10 @@ def check(cond: Condition, items: pd.DataFrame, schema: dict[str, str]) -> None:
         _numeric(cond)
         return
     if cond.op not in ("=", "!="):
-        raise InputError(f"constraint '{cond}': '{cond.column}' holds labels, not numbers.", f"use = or != with it, e.g. {cond.column}!=value.")
+        raise InputError(
+            f"constraint '{cond}': '{cond.column}' holds labels, not numbers.",
+            f"use = or != with it, e.g. {cond.column}!=value.",
+        )
     known = {v.lower() for v in vocabulary(items, schema, cond.column)}
     for value in cond.value.split(","):
         if value.strip().lower() not in known:
@@ -173,13 +195,24 @@ def allowed_mask(items: pd.DataFrame, schema: dict[str, str], conditions: Sequen
             x = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
             a, b = _numeric(cond)
             with np.errstate(invalid="ignore"):
-                ok = {"<": x < a, "<=": x <= a, ">": x > a, ">=": x >= a, "!=": x != a,
-                      "=": (x >= a) & (x <= b) if b is not None else x == a}[cond.op]
+                ok = {
+                    "<": x < a,
+                    "<=": x <= a,
+                    ">": x > a,
+                    ">=": x >= a,
+                    "!=": x != a,
+                    "=": (x >= a) & (x <= b) if b is not None else x == a,
+                }[cond.op]
             mask &= ok & ~np.isnan(x)
             continue
         wanted = {v.strip().lower() for v in cond.value.split(",")}
         if kind == "multi":
-            has = np.array([bool(wanted & {str(v).lower() for v in (cell if isinstance(cell, (tuple, list)) else ())}) for cell in col])
+            has = np.array(
+                [
+                    bool(wanted & {str(v).lower() for v in (cell if isinstance(cell, (tuple, list)) else ())})
+                    for cell in col
+                ]
+            )
         else:
             has = np.array([isinstance(v, str) and v.lower() in wanted for v in col])
         mask &= has if cond.op == "=" else ~has

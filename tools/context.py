@@ -44,14 +44,18 @@ class ToolContext:
     store: Any | None = None  # vectorstore.VectorStore, optional
     feedback: FeedbackStore = None  # type: ignore[assignment]  # set in __post_init__: the session's own
     calls: list[dict[str, Any]] = field(default_factory=list)  # every tool call made through this context
-    on_result: Callable[[str, ToolResult], None] | None = None  # called with (tool name, ToolResult) as each tool returns
+    on_result: Callable[[str, ToolResult], None] | None = (
+        None  # called with (tool name, ToolResult) as each tool returns
+    )
 
     def __post_init__(self) -> None:
         if self.feedback is None:
             self.feedback = SessionFeedback(self.session)
 
     @classmethod
-    def build(cls, rec: Recommender, session: Session, catalogue: Any | None = None, store: Any | None = None) -> "ToolContext":
+    def build(
+        cls, rec: Recommender, session: Session, catalogue: Any | None = None, store: Any | None = None
+    ) -> "ToolContext":
         items, schema = catalogue_view(rec, catalogue)
         return cls(rec, session, items, schema, store)
 

@@ -49,7 +49,8 @@ def recommend(ctx: ToolContext, k: int | None = None, constraints: list[str] | N
 
     Args:
         k: How many items (default: as many as last time, 5 at first).
-        constraints: New conditions, e.g. "genres!=Horror", "runtime<100", "year>=1995", "shorter", "more recent", "clear".
+        constraints: New conditions, e.g. "genres!=Horror", "runtime<100", "year>=1995", "shorter", "more recent",
+            "clear".
     """
     # the constraints in force plus the new ones; the session keeps them, and what was shown
     s = ctx.session
@@ -62,14 +63,20 @@ def recommend(ctx: ToolContext, k: int | None = None, constraints: list[str] | N
     exclude = ctx.excluded() | (set(s.shown_before) if fresh else set())
     recs = ctx.rec.recommend(user, k=k, exclude=exclude, allowed=mask)
     if not recs:
-        raise InputError(f"no item meets all the constraints in force ({', '.join(in_force) or 'none'}).",
-                         "drop a constraint (constraints=['clear'] removes them all) and recommend again.")
+        raise InputError(
+            f"no item meets all the constraints in force ({', '.join(in_force) or 'none'}).",
+            "drop a constraint (constraints=['clear'] removes them all) and recommend again.",
+        )
     explanations = [attribution.explain(ctx.rec, user, r.item_id) for r in recs]
     s.constraints, s.k, s.focus = in_force, k, None
     s.shown = [Shown(r.item_id, r.title, r.rank, r.score, _contrib_dicts(e)) for r, e in zip(recs, explanations)]
     s.shown_before += [r.item_id for r in recs if r.item_id not in s.shown_before]
-    text = _observe({"recommendations": [{"n": n, "id": r.item_id, "title": r.title} for n, r in enumerate(recs, 1)],
-                     "constraints": in_force})
+    text = _observe(
+        {
+            "recommendations": [{"n": n, "id": r.item_id, "title": r.title} for n, r in enumerate(recs, 1)],
+            "constraints": in_force,
+        }
+    )
     return ToolResult(text, {"recommendations": recs, "explanations": explanations, "constraints": in_force})
 
 
@@ -83,9 +90,19 @@ def explain(ctx: ToolContext, item: str) -> ToolResult:
     expl = attribution.explain(ctx.rec, ctx.user_ref(), item_id)
     ctx.session.focus = item_id
     position = next((n for n, s in enumerate(ctx.session.shown, 1) if s.item == item_id), None)
-    return ToolResult(_observe({"item": item_id, "title": expl.title, "position": position, "rank": expl.rank,
-                                "score": round(expl.score, 4), "parts": _contrib_dicts(expl, 5)}),
-                      {"explanation": expl, "position": position})
+    return ToolResult(
+        _observe(
+            {
+                "item": item_id,
+                "title": expl.title,
+                "position": position,
+                "rank": expl.rank,
+                "score": round(expl.score, 4),
+                "parts": _contrib_dicts(expl, 5),
+            }
+        ),
+        {"explanation": expl, "position": position},
+    )
 
 
 def why_not(ctx: ToolContext, item: str) -> ToolResult:
@@ -109,9 +126,17 @@ def why_not(ctx: ToolContext, item: str) -> ToolResult:
             wn = _compare(ctx, user, wn, shown[-1].item_id, k)
     feedback = ctx.feedback.all().get(item_id)
     s.focus = item_id
-    payload = {"item": item_id, "title": wn.title, "rank": wn.rank, "k": k, "gap": round(wn.gap, 4),
-               "in_history": wn.in_history, "blocked_by_constraints": blocked, "your_feedback": feedback,
-               "holding_back": [{"label": d.label, "difference": round(d.difference, 4)} for d in wn.holding_back[:4]]}
+    payload = {
+        "item": item_id,
+        "title": wn.title,
+        "rank": wn.rank,
+        "k": k,
+        "gap": round(wn.gap, 4),
+        "in_history": wn.in_history,
+        "blocked_by_constraints": blocked,
+        "your_feedback": feedback,
+        "holding_back": [{"label": d.label, "difference": round(d.difference, 4)} for d in wn.holding_back[:4]],
+    }
     return ToolResult(_observe(payload), {"why_not": wn, "blocked_by": blocked, "feedback": feedback})
 
 
@@ -125,12 +150,31 @@ def _compare(ctx: ToolContext, user: Any, wn: attribution.WhyNot, last_id: str, 
     mine = {c.key: c for c in attribution.explain(ctx.rec, user, wn.item).contributions}
     last = attribution.explain(ctx.rec, user, last_id)
     theirs = {c.key: c for c in last.contributions}
-    deltas = [attribution.Delta(key, (mine.get(key) or theirs[key]).kind, (mine.get(key) or theirs[key]).label,
-                                mine[key].value if key in mine else 0.0, theirs[key].value if key in theirs else 0.0)
-              for key in set(mine) | set(theirs)]
+    deltas = [
+        attribution.Delta(
+            key,
+            (mine.get(key) or theirs[key]).kind,
+            (mine.get(key) or theirs[key]).label,
+            mine[key].value if key in mine else 0.0,
+            theirs[key].value if key in theirs else 0.0,
+        )
+        for key in set(mine) | set(theirs)
+    ]
     behind = sorted((d for d in deltas if d.difference < -attribution.NEGLIGIBLE), key=lambda d: d.difference)[:5]
-    return attribution.WhyNot(wn.user, wn.item, wn.title, wn.rank, k, wn.score, last.item, last.title, last.score,
-                              last.score - wn.score, behind, wn.in_history)
+    return attribution.WhyNot(
+        wn.user,
+        wn.item,
+        wn.title,
+        wn.rank,
+        k,
+        wn.score,
+        last.item,
+        last.title,
+        last.score,
+        last.score - wn.score,
+        behind,
+        wn.in_history,
+    )
 
 
 def what_if(ctx: ToolContext, remove: list[str] | None = None, add: list[str] | None = None) -> ToolResult:
@@ -146,9 +190,13 @@ def what_if(ctx: ToolContext, remove: list[str] | None = None, add: list[str] | 
     k = len(ctx.session.shown) or ctx.session.k
     wi = attribution.what_if(ctx.rec, ctx.user_ref(), remove=remove_ids, add=add_ids, k=k)
     t = ctx.rec.title
-    payload = {"removed": [t(i) for i in wi.removed], "added": [t(i) for i in wi.added],
-               "entered": [t(i) for i in wi.entered], "left": [t(i) for i in wi.left],
-               "after": [r.title for r in wi.after]}
+    payload = {
+        "removed": [t(i) for i in wi.removed],
+        "added": [t(i) for i in wi.added],
+        "entered": [t(i) for i in wi.entered],
+        "left": [t(i) for i in wi.left],
+        "after": [r.title for r in wi.after],
+    }
     return ToolResult(_observe(payload), {"what_if": wi})
 
 
@@ -157,13 +205,43 @@ def _hits(ctx: ToolContext, hits: list[Any]) -> ToolResult:
     return ToolResult(_observe({"results": rows}), {"results": rows})
 
 
-_STOP = {"movie", "movies", "film", "films", "about", "with", "the", "and", "for", "find", "some", "any", "something", "anything",
-         "want", "looking", "like", "set", "where", "that", "one", "show", "give", "please", "item", "items"}
+_STOP = {
+    "movie",
+    "movies",
+    "film",
+    "films",
+    "about",
+    "with",
+    "the",
+    "and",
+    "for",
+    "find",
+    "some",
+    "any",
+    "something",
+    "anything",
+    "want",
+    "looking",
+    "like",
+    "set",
+    "where",
+    "that",
+    "one",
+    "show",
+    "give",
+    "please",
+    "item",
+    "items",
+}
 
 
 def _keyword_search(ctx: ToolContext, query: str, mask: np.ndarray | None, k: int) -> list[dict[str, Any]]:
     words = [w for w in re.findall(r"\w+", query.lower()) if len(w) > 2 and w not in _STOP]
-    text = ctx.items["title"].str.lower() + " " + (ctx.items["description"].fillna("").str.lower() if "description" in ctx.items else "")
+    text = (
+        ctx.items["title"].str.lower()
+        + " "
+        + (ctx.items["description"].fillna("").str.lower() if "description" in ctx.items else "")
+    )
     hits = np.array([sum(w in t for w in words) for t in text], float) + 1e-6 * ctx.rec.popularity
     if mask is not None:
         hits[~mask] = -1
@@ -186,7 +264,9 @@ def search_catalogue(ctx: ToolContext, query: str, filters: list[str] | None = N
     if ctx.store is not None:
         try:
             scores = ctx.rec.scores(ctx.user_ref())
-            hits = ctx.store.personal_search(query, scores, ctx.rec.item_index, k=k, filters=conds or None, exclude=ctx.excluded())
+            hits = ctx.store.personal_search(
+                query, scores, ctx.rec.item_index, k=k, filters=conds or None, exclude=ctx.excluded()
+            )
             return _hits(ctx, hits)
         except BrokenPartError as err:  # Chroma down or not indexed: word matching still finds titles
             log.info("vector search unavailable, using keyword search: %s", err)
@@ -215,9 +295,13 @@ def similar_to(ctx: ToolContext, item: str) -> ToolResult:
     for other in ctx.excluded():
         together[ctx.rec.index_of(other)] = -np.inf
     order = np.argsort(-together, kind="stable")[:k]
-    rows = [{"id": ctx.rec.item_ids[i], "title": ctx.rec.titles[i], "score": round(float(together[i]), 4)} for i in order]
-    return ToolResult(_observe({"like": ctx.rec.title(item_id), "results": [{"id": r["id"], "title": r["title"]} for r in rows]}),
-                      {"results": rows, "like": item_id})
+    rows = [
+        {"id": ctx.rec.item_ids[i], "title": ctx.rec.titles[i], "score": round(float(together[i]), 4)} for i in order
+    ]
+    return ToolResult(
+        _observe({"like": ctx.rec.title(item_id), "results": [{"id": r["id"], "title": r["title"]} for r in rows]}),
+        {"results": rows, "like": item_id},
+    )
 
 
 def my_profile(ctx: ToolContext) -> ToolResult:
@@ -225,9 +309,14 @@ def my_profile(ctx: ToolContext) -> ToolResult:
     prof = attribution.profile(ctx.rec, ctx.user_ref(), n=5)
     prof["feedback"] = {ctx.rec.title(i): kind for i, kind in ctx.feedback.all().items()}
     prof["constraints"] = list(ctx.session.constraints)
-    payload = {"n_items": prof["n_items"], "top_rated": [r["title"] for r in prof["top_rated"]],
-               "likes": [x["feature"] for x in prof["likes"]], "dislikes": [x["feature"] for x in prof["dislikes"]],
-               "feedback": prof["feedback"], "constraints": prof["constraints"]}
+    payload = {
+        "n_items": prof["n_items"],
+        "top_rated": [r["title"] for r in prof["top_rated"]],
+        "likes": [x["feature"] for x in prof["likes"]],
+        "dislikes": [x["feature"] for x in prof["dislikes"]],
+        "feedback": prof["feedback"],
+        "constraints": prof["constraints"],
+    }
     return ToolResult(_observe(payload), {"profile": prof})
 
 
@@ -241,11 +330,16 @@ def remember_feedback(ctx: ToolContext, item: str, feedback: Feedback) -> ToolRe
     # liked items join the history at once; the others are never recommended again in the session
     kind = str(feedback).strip().lower().replace(" ", "_").replace("-", "_")
     if kind not in FEEDBACK_KINDS:
-        raise InputError(f"feedback '{feedback}' is not one of {', '.join(FEEDBACK_KINDS)}.", "use liked, disliked or not_interested.")
+        raise InputError(
+            f"feedback '{feedback}' is not one of {', '.join(FEEDBACK_KINDS)}.",
+            "use liked, disliked or not_interested.",
+        )
     item_id = resolve_item(ctx, item)
     ctx.feedback.add(item_id, kind)
     ctx.session.focus = item_id
     effect = "folded into your history" if kind == "liked" else "will not be recommended again in this session"
     title = ctx.rec.title(item_id)
-    return ToolResult(_observe({"item": item_id, "title": title, "feedback": kind, "effect": effect}),
-                      {"item": item_id, "title": title, "feedback": kind})
+    return ToolResult(
+        _observe({"item": item_id, "title": title, "feedback": kind, "effect": effect}),
+        {"item": item_id, "title": title, "feedback": kind},
+    )

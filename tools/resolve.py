@@ -10,26 +10,57 @@ from because.errors import BecauseError, UnknownIdError
 from tools.context import ToolContext
 
 ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-    "ninth": 9, "tenth": 10, "last": -1, "top": 1,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "last": -1,
+    "top": 1,
 }
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
 ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _EN_POSITION = re.compile(
     r"^(?:the\s+)?(?:(?P<word>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|top)"
     r"|#\s*(?P<hash>\d+)|(?:no\.?|number|item|pick)\s*#?\s*(?P<num>\d+)|(?P<nth>\d+)(?:st|nd|rd|th)"
     r"|number\s+(?P<numword>one|two|three|four|five|six|seven|eight|nine|ten))"
-    r"(?:\s+(?:one|item|movie|film|pick|recommendation))?$", re.I)
-_ZH_POSITION = re.compile(r"^(?:(?P<back>倒数)?第\s*(?P<n>\d+|[一二两三四五六七八九十])\s*(?:个|部|条|项|本)?|最后(?:一个|一部|那个|那部)?)$")
-_EN_FROM_END = re.compile(r"^(?:the\s+)?(?:(?P<word>second|third|fourth)\s+(?:to|from)\s+(?:the\s+)?last|penultimate)"
-                          r"(?:\s+(?:one|item|movie|film|pick|recommendation))?$", re.I)
+    r"(?:\s+(?:one|item|movie|film|pick|recommendation))?$",
+    re.I,
+)
+_ZH_POSITION = re.compile(
+    r"^(?:(?P<back>倒数)?第\s*(?P<n>\d+|[一二两三四五六七八九十])\s*(?:个|部|条|项|本)?|最后(?:一个|一部|那个|那部)?)$"
+)
+_EN_FROM_END = re.compile(
+    r"^(?:the\s+)?(?:(?P<word>second|third|fourth)\s+(?:to|from)\s+(?:the\s+)?last|penultimate)"
+    r"(?:\s+(?:one|item|movie|film|pick|recommendation))?$",
+    re.I,
+)
 _YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
 _ARTICLE_TAIL = re.compile(r"^(.*),\s*(the|a|an|les|la|le|il|das|der|die|el)$", re.I)
 _QUOTES = "\"'“”‘’「」『』《》<> "
 
 
 MIDDLE = 0  # "the one in the middle": the session picks the middle of the list it showed
-_MIDDLE = re.compile(r"^(?:the\s+)?(?:(?:one|movie|film|pick)\s+in\s+the\s+middle|middle(?:\s+(?:one|movie|film|pick))?)$|^(?:正)?中间(?:那|这|的)?(?:一)?[个部]?(?:的)?$", re.I)
+_MIDDLE = re.compile(
+    r"^(?:the\s+)?(?:(?:one|movie|film|pick)\s+in\s+the\s+middle|middle(?:\s+(?:one|movie|film|pick))?)$|^(?:正)?中间(?:那|这|的)?(?:一)?[个部]?(?:的)?$",
+    re.I,
+)
 
 
 def parse_position(ref: str) -> int | None:
@@ -116,4 +147,8 @@ def resolve_item(ctx: ToolContext, ref: str | int) -> str:
             hits = []
         if hits and hits[0].item in ctx.rec.item_index and hits[0].score >= 0.5:
             return hits[0].item
-    raise UnknownIdError("item", text, "give the title as in the catalogue (e.g. 'Star Wars (1977)'), or call search_catalogue to find it.")
+    raise UnknownIdError(
+        "item",
+        text,
+        "give the title as in the catalogue (e.g. 'Star Wars (1977)'), or call search_catalogue to find it.",
+    )

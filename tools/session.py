@@ -61,11 +61,17 @@ class Session:
     def __post_init__(self) -> None:
         check_session_id(self.id)
         if (self.user is None) == (self.history is None):
-            raise InputError("a session needs exactly one of a user id or a history.", "pass --user ID, or rate a few items first.")
+            raise InputError(
+                "a session needs exactly one of a user id or a history.", "pass --user ID, or rate a few items first."
+            )
 
     @classmethod
-    def new(cls, user: str | None = None, history: dict[str, float | None] | None = None, session_id: str | None = None) -> "Session":
-        return cls(id=session_id or uuid.uuid4().hex[:12], user=user, history=None if history is None else dict(history))
+    def new(
+        cls, user: str | None = None, history: dict[str, float | None] | None = None, session_id: str | None = None
+    ) -> "Session":
+        return cls(
+            id=session_id or uuid.uuid4().hex[:12], user=user, history=None if history is None else dict(history)
+        )
 
     @property
     def user_key(self) -> str:
@@ -75,14 +81,19 @@ class Session:
     def shown_at(self, position: int) -> Shown:
         """1-based position in the last list shown; -1 is the last one, -2 the one before it, 0 the middle one."""
         if not self.shown:
-            raise InputError("nothing has been recommended yet in this conversation.", "ask for recommendations first, or name the item.")
+            raise InputError(
+                "nothing has been recommended yet in this conversation.",
+                "ask for recommendations first, or name the item.",
+            )
         if position == 0:
             return self.shown[(len(self.shown) - 1) // 2]
         if -len(self.shown) <= position <= -1:
             return self.shown[position]
         if not 1 <= position <= len(self.shown):
-            raise InputError(f"there is no item #{position}: the last list had {len(self.shown)}.",
-                             f"pick a position from 1 to {len(self.shown)}, or name the item.")
+            raise InputError(
+                f"there is no item #{position}: the last list had {len(self.shown)}.",
+                f"pick a position from 1 to {len(self.shown)}, or name the item.",
+            )
         return self.shown[position - 1]
 
     def add_turn(self, role: str, text: str, tool_calls: list[dict[str, Any]] | None = None) -> None:
@@ -95,7 +106,9 @@ class Session:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Session":
         if data.get("format") != FORMAT_VERSION:
-            raise InputError(f"session file format {data.get('format')!r} is not {FORMAT_VERSION}.", "start a new session.")
+            raise InputError(
+                f"session file format {data.get('format')!r} is not {FORMAT_VERSION}.", "start a new session."
+            )
         fields = {k: v for k, v in data.items() if k != "format"}
         fields["shown"] = [Shown(**s) for s in fields.get("shown", [])]
         fields["turns"] = [Turn(**t) for t in fields.get("turns", [])]
@@ -104,7 +117,9 @@ class Session:
 
 def check_session_id(session_id: str) -> str:
     if not isinstance(session_id, str) or not _SESSION_ID.match(session_id):
-        raise InputError(f"session id {session_id!r} is not valid.", "use letters, digits, '-', '_' or '.', up to 64 characters.")
+        raise InputError(
+            f"session id {session_id!r} is not valid.", "use letters, digits, '-', '_' or '.', up to 64 characters."
+        )
     return session_id
 
 
@@ -135,7 +150,9 @@ def load_session(home: Path, session_id: str) -> Session | None:
     try:
         return Session.from_dict(json.loads(path.read_text(encoding="utf-8")))
     except (ValueError, TypeError) as err:
-        raise InputError(f"session file {path} is unreadable ({err}).", f"delete {path} to start that session afresh.") from err
+        raise InputError(
+            f"session file {path} is unreadable ({err}).", f"delete {path} to start that session afresh."
+        ) from err
 
 
 def open_session(home: Path, session_id: str | None, user: str) -> Session:
@@ -166,7 +183,10 @@ class SessionFeedback:
 
     def add(self, item: str, kind: str) -> None:
         if kind not in FEEDBACK_KINDS:
-            raise InputError(f"feedback '{kind}' is not one of {', '.join(FEEDBACK_KINDS)}.", "use liked, disliked or not_interested.")
+            raise InputError(
+                f"feedback '{kind}' is not one of {', '.join(FEEDBACK_KINDS)}.",
+                "use liked, disliked or not_interested.",
+            )
         self.session.feedback[str(item)] = kind
 
     def all(self) -> dict[str, str]:

@@ -25,8 +25,14 @@ from tools.context import ToolContext, ToolResult
 log = logging.getLogger(__name__)
 
 FUNCTIONS: tuple[Callable[..., ToolResult], ...] = (
-    functions.recommend, functions.explain, functions.why_not, functions.what_if, functions.search_catalogue,
-    functions.similar_to, functions.my_profile, functions.remember_feedback,
+    functions.recommend,
+    functions.explain,
+    functions.why_not,
+    functions.what_if,
+    functions.search_catalogue,
+    functions.similar_to,
+    functions.my_profile,
+    functions.remember_feedback,
 )
 
 
@@ -43,8 +49,12 @@ def _spec(function: Callable[..., ToolResult]) -> ToolSpec:
     signature = inspect.signature(function)
     params = [p for name, p in signature.parameters.items() if name != "ctx"]
     shown = [p.replace(annotation=hints[p.name]) for p in params]
-    return ToolSpec(function.__name__, function, {p.name: hints[p.name] for p in params},
-                    signature.replace(parameters=shown, return_annotation=tuple[str, ToolResult]))
+    return ToolSpec(
+        function.__name__,
+        function,
+        {p.name: hints[p.name] for p in params},
+        signature.replace(parameters=shown, return_annotation=tuple[str, ToolResult]),
+    )
 
 
 TOOLS: dict[str, ToolSpec] = {spec.name: spec for spec in map(_spec, FUNCTIONS)}
@@ -85,16 +95,20 @@ def run_tool(ctx: ToolContext, name: str, args: dict[str, Any]) -> ToolResult:
             raise BecauseError(f"there is no tool '{name}'.", f"use one of: {', '.join(TOOL_NAMES)}.")
         unknown = sorted(set(args) - set(PARAMS[name]))
         if unknown:
-            raise BecauseError(f"{name} takes no argument {', '.join(unknown)}.",
-                               f"its arguments are: {', '.join(PARAMS[name]) or 'none'}; "
-                               "the user is always the one in this conversation.")
+            raise BecauseError(
+                f"{name} takes no argument {', '.join(unknown)}.",
+                f"its arguments are: {', '.join(PARAMS[name]) or 'none'}; "
+                "the user is always the one in this conversation.",
+            )
         result = TOOLS[name].function(ctx, **{k: v for k, v in args.items() if v is not None})
     except BecauseError as err:
         result = ToolResult(f"Error: {err}", {"error": str(err)})
     except Exception as err:  # noqa: BLE001 - a broken tool must not crash the conversation
         log.info("tool %s failed: %s", name, err, exc_info=True)
-        result = ToolResult(f"Error: the {name} tool failed ({type(err).__name__}: {err}). "
-                            "Fix: try another question or tool.", {"error": f"{type(err).__name__}: {err}"})
+        result = ToolResult(
+            f"Error: the {name} tool failed ({type(err).__name__}: {err}). Fix: try another question or tool.",
+            {"error": f"{type(err).__name__}: {err}"},
+        )
     if ctx.on_result is not None:
         ctx.on_result(name, result)
     return result

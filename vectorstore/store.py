@@ -62,8 +62,9 @@ def _chunks(seq: list[Any], size: int) -> Iterator[list[Any]]:
 class VectorStore:
     """Items of one catalogue in one Chroma collection (cosine space, MiniLM embeddings)."""
 
-    def __init__(self, client: Any, name: str, embedder: MiniLMEmbedding | None = None,
-                 location: str = "", fix: str = "") -> None:
+    def __init__(
+        self, client: Any, name: str, embedder: MiniLMEmbedding | None = None, location: str = "", fix: str = ""
+    ) -> None:
         self.client = client
         self.name = name
         self.embedder = embedder or MiniLMEmbedding()
@@ -80,8 +81,9 @@ class VectorStore:
         except BecauseError:
             raise
         except Exception as err:  # noqa: BLE001 - chromadb raises many unrelated types
-            raise VectorStoreError(f"Chroma at {self.location} failed while {doing}: {type(err).__name__}: {err}",
-                                   self.fix) from err
+            raise VectorStoreError(
+                f"Chroma at {self.location} failed while {doing}: {type(err).__name__}: {err}", self.fix
+            ) from err
 
     @property
     def collection(self) -> Any:
@@ -128,8 +130,15 @@ class VectorStore:
         kwargs.setdefault("noun", noun_for(catalogue.name))
         return self.index(catalogue.items, catalogue.schema, **kwargs)
 
-    def index(self, items: pd.DataFrame, schema: dict[str, str], *, noun: str = "item",
-              batch_size: int = 128, progress: bool = True) -> IndexCounts:
+    def index(
+        self,
+        items: pd.DataFrame,
+        schema: dict[str, str],
+        *,
+        noun: str = "item",
+        batch_size: int = 128,
+        progress: bool = True,
+    ) -> IndexCounts:
         """Bring the collection in line with `items`: embed new/changed items, delete removed ones.
 
         Unchanged items (same content hash) are not re-embedded. Idempotent.
@@ -137,24 +146,31 @@ class VectorStore:
         docs = build_docs(items, schema, MODEL_ID, noun)
         stored = self._stored_metadata()
         new = [d for d in docs if d.item_id not in stored]
-        changed = [self._clear_stale(d, stored[d.item_id]) for d in docs
-                   if d.item_id in stored and stored[d.item_id].get(HASH_KEY) != d.metadata[HASH_KEY]]
+        changed = [
+            self._clear_stale(d, stored[d.item_id])
+            for d in docs
+            if d.item_id in stored and stored[d.item_id].get(HASH_KEY) != d.metadata[HASH_KEY]
+        ]
         removed = sorted(set(stored) - {d.item_id for d in docs})
         todo = new + changed
-        with tqdm(total=len(todo), desc=f"Embedding {self.name}", unit="item",
-                  disable=not progress or not todo) as bar:
+        with tqdm(total=len(todo), desc=f"Embedding {self.name}", unit="item", disable=not progress or not todo) as bar:
             for batch in _chunks(todo, batch_size):
                 vectors = self.embedder.encode([d.text for d in batch])
                 with self._guard("storing items"):
-                    self.collection.upsert(ids=[d.item_id for d in batch], embeddings=vectors,
-                                           documents=[d.text for d in batch],
-                                           metadatas=[d.metadata for d in batch])
+                    self.collection.upsert(
+                        ids=[d.item_id for d in batch],
+                        embeddings=vectors,
+                        documents=[d.text for d in batch],
+                        metadatas=[d.metadata for d in batch],
+                    )
                 bar.update(len(batch))
         with self._guard("deleting removed items"):
             for batch in _chunks(removed, PAGE):
                 self.collection.delete(ids=batch)
-            meta = {SCHEMA_KEY: json.dumps(schema, sort_keys=True),
-                    VOCAB_KEY: json.dumps(value_vocabulary(items, schema), sort_keys=True)}
+            meta = {
+                SCHEMA_KEY: json.dumps(schema, sort_keys=True),
+                VOCAB_KEY: json.dumps(value_vocabulary(items, schema), sort_keys=True),
+            }
             if {k: (self.collection.metadata or {}).get(k) for k in meta} != meta:
                 self.collection.modify(metadata=meta)
         return IndexCounts(len(new), len(changed), len(removed), len(docs) - len(todo))
@@ -177,12 +193,14 @@ class VectorStore:
     def _require_index(self) -> int:
         n = self.count()
         if n == 0:
-            raise VectorStoreError(f"no items of '{self.name}' are indexed in Chroma at {self.location}.",
-                                   "run `because index` first.")
+            raise VectorStoreError(
+                f"no items of '{self.name}' are indexed in Chroma at {self.location}.", "run `because index` first."
+            )
         return n
 
-    def _nearest(self, vector: np.ndarray, n: int, where: dict[str, Any] | None,
-                 exclude: Collection[str]) -> list[SearchHit]:
+    def _nearest(
+        self, vector: np.ndarray, n: int, where: dict[str, Any] | None, exclude: Collection[str]
+    ) -> list[SearchHit]:
         """Up to `n` hits not in `exclude`, nearest first (over-fetches by len(exclude)).
 
         Chroma returns fewer than n_results when it has fewer items, so the item count (a second round
@@ -190,24 +208,29 @@ class VectorStore:
         matched nothing.
         """
         with self._guard("searching"):
-            res = self.collection.query(query_embeddings=[vector], n_results=n + len(exclude), where=where,
-                                        include=["metadatas", "distances"])
+            res = self.collection.query(
+                query_embeddings=[vector], n_results=n + len(exclude), where=where, include=["metadatas", "distances"]
+            )
         if not res["ids"][0]:
             self._require_index()
-        hits = [SearchHit(item_id, str((meta or {}).get(TITLE_KEY, "")), float(dist), 1.0 - float(dist))
-                for item_id, meta, dist in zip(res["ids"][0], res["metadatas"][0], res["distances"][0])
-                if item_id not in exclude]
+        hits = [
+            SearchHit(item_id, str((meta or {}).get(TITLE_KEY, "")), float(dist), 1.0 - float(dist))
+            for item_id, meta, dist in zip(res["ids"][0], res["metadatas"][0], res["distances"][0])
+            if item_id not in exclude
+        ]
         return hits[:n]
 
-    def search(self, query: str, k: int = 10, filters: FilterLike = None,
-               exclude: Iterable[str] | None = None) -> list[SearchHit]:
+    def search(
+        self, query: str, k: int = 10, filters: FilterLike = None, exclude: Iterable[str] | None = None
+    ) -> list[SearchHit]:
         """The k items whose documents best match `query`, after filters, minus `exclude`."""
         query = _check_query(query, k)
         where = self._where(filters)
         return self._nearest(self.embedder.query_vector(query), k, where, set(exclude or ()))
 
-    def similar(self, item_id: str, k: int = 10, filters: FilterLike = None,
-                exclude: Iterable[str] | None = None) -> list[SearchHit]:
+    def similar(
+        self, item_id: str, k: int = 10, filters: FilterLike = None, exclude: Iterable[str] | None = None
+    ) -> list[SearchHit]:
         """The k items nearest to `item_id`'s stored embedding (the item itself left out)."""
         _check_k(k)
         where = self._where(filters)
@@ -218,9 +241,16 @@ class VectorStore:
         skip = set(exclude or ()) | {str(item_id)}
         return self._nearest(np.asarray(got["embeddings"][0], dtype=np.float32), k, where, skip)
 
-    def personal_search(self, query: str, user_scores: np.ndarray | None, item_index: dict[str, int],
-                        k: int = 10, filters: FilterLike = None, exclude: Iterable[str] | None = None,
-                        alpha: float = DEFAULT_ALPHA) -> list[SearchHit]:
+    def personal_search(
+        self,
+        query: str,
+        user_scores: np.ndarray | None,
+        item_index: dict[str, int],
+        k: int = 10,
+        filters: FilterLike = None,
+        exclude: Iterable[str] | None = None,
+        alpha: float = DEFAULT_ALPHA,
+    ) -> list[SearchHit]:
         """Search, then re-rank the top max(50, 5k) hits by the blend in README_BLEND.md.
 
         user_scores: (n_items,) scorer scores for one user, positioned by `item_index`
@@ -237,8 +267,16 @@ class VectorStore:
         scorer = np.array([scores[item_index[h.item]] if h.item in item_index else np.nan for h in hits])
         final = blend(np.array([h.score for h in hits]), scorer, alpha)
         order = np.argsort(-final, kind="stable")[:k]
-        return [SearchHit(hits[i].item, hits[i].title, hits[i].distance, float(final[i]),
-                          None if np.isnan(scorer[i]) else float(scorer[i])) for i in order]
+        return [
+            SearchHit(
+                hits[i].item,
+                hits[i].title,
+                hits[i].distance,
+                float(final[i]),
+                None if np.isnan(scorer[i]) else float(scorer[i]),
+            )
+            for i in order
+        ]
 
 
 def _check_k(k: int) -> None:
@@ -253,8 +291,9 @@ def _check_query(query: str, k: int) -> str:
     return query.strip()
 
 
-def open_store(settings: "Settings", catalogue_name: str | None = None,
-               embedder: MiniLMEmbedding | None = None) -> VectorStore:
+def open_store(
+    settings: "Settings", catalogue_name: str | None = None, embedder: MiniLMEmbedding | None = None
+) -> VectorStore:
     """The store for `catalogue_name` (default: settings.data) on the configured Chroma."""
     client, location, fix = connect(settings)
     return VectorStore(client, catalogue_name or settings.data, embedder, location, fix)

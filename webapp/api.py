@@ -16,23 +16,43 @@ from typing import Any
 
 from fastapi import APIRouter, Header, HTTPException
 
-from because.errors import UnknownIdError
 from assistant import template_explanation, write_explanations
 from assistant.explaining import Checks, ClaimChecker
 from assistant.llm import session_scope
 from assistant.replies import notice
+from because.errors import UnknownIdError
 from scorer import explain
 from webapp.api_errors import MAX_BODY_BYTES, BodyLimit, error, install_error_handlers
-from webapp.api_models import (ChatRequest, ChatResponse, ExplainRequest, ExplainResponse, FeedbackRequest, ForgetResponse, Health,
-                               Part, RecommendRequest, Recommended, RecommendResponse, StoredResponse, TokenRequest, Who)
+from webapp.api_models import (
+    ChatRequest,
+    ChatResponse,
+    ExplainRequest,
+    ExplainResponse,
+    FeedbackRequest,
+    ForgetResponse,
+    Health,
+    Part,
+    Recommended,
+    RecommendRequest,
+    RecommendResponse,
+    StoredResponse,
+    TokenRequest,
+    Who,
+)
 from webapp.conversation import Conversation, Identity, from_token
 from webapp.services import Services
 
 __all__ = ["BodyLimit", "MAX_BODY_BYTES", "error", "install_error_handlers", "make_router"]
 MAX_API_SESSIONS = 256
-ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": None, "description": text} for code, text in (
-    (404, "unknown item or chat session"), (413, "request body too large"), (422, "the body does not match the schema"),
-    (503, "no trained model is loaded"))}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": None, "description": text}
+    for code, text in (
+        (404, "unknown item or chat session"),
+        (413, "request body too large"),
+        (422, "the body does not match the schema"),
+        (503, "no trained model is loaded"),
+    )
+}
 
 
 def _who(ident: Identity) -> Who:
@@ -40,11 +60,25 @@ def _who(ident: Identity) -> Who:
     return Who(signed_in=signed, token_status=ident.token_status, user=ident.key[5:] if signed else None)  # type: ignore[arg-type]
 
 
-def _recommended(conv: Conversation, item: str, text: str | None = None, checked: bool = False, fallback: bool = True,
-                 rank: int | None = None) -> Recommended:
+def _recommended(
+    conv: Conversation,
+    item: str,
+    text: str | None = None,
+    checked: bool = False,
+    fallback: bool = True,
+    rank: int | None = None,
+) -> Recommended:
     e = conv.attribution(item)
-    return Recommended(item=e.item, title=e.title, score=e.score, rank=rank if rank is not None else e.rank, text=text if text is not None else template_explanation(e),
-                       checked=checked, fallback=fallback, contributions=[Part(kind=c.kind, label=c.label, value=c.value) for c in e.contributions])
+    return Recommended(
+        item=e.item,
+        title=e.title,
+        score=e.score,
+        rank=rank if rank is not None else e.rank,
+        text=text if text is not None else template_explanation(e),
+        checked=checked,
+        fallback=fallback,
+        contributions=[Part(kind=c.kind, label=c.label, value=c.value) for c in e.contributions],
+    )
 
 
 def make_router(services: Services) -> APIRouter:
@@ -52,7 +86,9 @@ def make_router(services: Services) -> APIRouter:
     sessions: OrderedDict[str, Conversation] = OrderedDict()
     lock = threading.Lock()
 
-    def conversation(body_token: str | None, authorization: str | None, ratings: dict[str, float] | None = None) -> Conversation:
+    def conversation(
+        body_token: str | None, authorization: str | None, ratings: dict[str, float] | None = None
+    ) -> Conversation:
         bearer = authorization[7:].strip() if authorization and authorization.lower().startswith("bearer ") else None
         services.require_rec()
         conv = Conversation(services, from_token(services, bearer or body_token))
@@ -66,37 +102,55 @@ def make_router(services: Services) -> APIRouter:
     def signed_in(body: TokenRequest | FeedbackRequest, authorization: str | None) -> Conversation:
         conv = conversation(body.token, authorization)
         if conv.identity.token_status != "valid":
-            raise HTTPException(401, (f"a valid token is needed to read, store or delete your data (token {conv.identity.token_status}).",
-                                      "ask the shop for a fresh token (make_token(user_id, secret, ttl_s)).", "token"))
+            raise HTTPException(
+                401,
+                (
+                    f"a valid token is needed to read, store or delete your data (token {conv.identity.token_status}).",
+                    "ask the shop for a fresh token (make_token(user_id, secret, ttl_s)).",
+                    "token",
+                ),
+            )
         return conv
 
     @router.get("/health", response_model=Health)
     def health() -> Health:
-        return Health(model="ready" if services.rec is not None else "missing",
-                      dataset=services.rec.dataset if services.rec is not None else None, language_model=services.llm_status)
+        return Health(
+            model="ready" if services.rec is not None else "missing",
+            dataset=services.rec.dataset if services.rec is not None else None,
+            language_model=services.llm_status,
+        )
 
     @router.get("/metrics")
     def metrics() -> dict[str, Any]:
-        """Load figures: the local language model's queue (waits in seconds), chat sessions kept, memory of this process."""
+        """Load figures: the local language model's queue (waits in seconds), chat sessions kept, memory of this
+        process."""
         queue = getattr(services.llm, "queue", None)
         with lock:
             kept = len(sessions)
-        return {"language_model": services.llm_status, "llm_queue": queue.stats() if queue is not None else None,
-                "chat_sessions": kept, "rss_bytes": rss_bytes()}
+        return {
+            "language_model": services.llm_status,
+            "llm_queue": queue.stats() if queue is not None else None,
+            "chat_sessions": kept,
+            "rss_bytes": rss_bytes(),
+        }
 
     @router.post("/recommend", response_model=RecommendResponse)
     def recommend(body: RecommendRequest, authorization: str | None = Header(None)) -> RecommendResponse:
-        """Top-k for the token's customer (or an anonymous new user), each with its exact attribution and a template explanation."""
+        """Top-k for the token's customer (or an anonymous new user), each with its exact attribution and a template
+        explanation."""
         conv = conversation(body.token, authorization, body.ratings)
         try:
             recs = services.require_rec().recommend(conv.user_ref(), k=body.k, exclude=conv.excluded())
-            return RecommendResponse(who=_who(conv.identity), recommendations=[_recommended(conv, r.item_id, rank=r.rank) for r in recs])
+            return RecommendResponse(
+                who=_who(conv.identity), recommendations=[_recommended(conv, r.item_id, rank=r.rank) for r in recs]
+            )
         finally:
             _drop_anonymous(conv, body.ratings)
 
     @router.post("/explain", response_model=ExplainResponse)
     def explain_item(body: ExplainRequest, authorization: str | None = Header(None)) -> ExplainResponse:
-        """The exact parts of one item's score, and a checked explanation (language model when warm, else the template)."""
+        """The exact parts of one item's score, and a checked explanation (language model when warm, else the
+        template)."""
         conv = conversation(body.token, authorization, body.ratings)
         try:
             rec = services.require_rec()
@@ -106,12 +160,21 @@ def make_router(services: Services) -> APIRouter:
             if services.llm is not None:
                 checks = Checks(ClaimChecker.of(rec.titles, rec.feature_labels))
                 with session_scope(conv.identity.key, services.settings.llm_timeout_s):  # queues like a chat session
-                    d = write_explanations([e], "en", services.llm, checks,
-                                           lambda kind, p: failed.append(p) if kind == "llm_failed" else None)[0]
+                    d = write_explanations(
+                        [e],
+                        "en",
+                        services.llm,
+                        checks,
+                        lambda kind, p: failed.append(p) if kind == "llm_failed" else None,
+                    )[0]
                 text, checked, fallback = d["text"], d["checked"], d["fallback"]
             out = _recommended(conv, body.item, text, checked, fallback)
-            return ExplainResponse(who=_who(conv.identity), explanation=out, sum_of_contributions=sum(p.value for p in out.contributions),
-                                   notice=notice("llm_down") if failed else None)
+            return ExplainResponse(
+                who=_who(conv.identity),
+                explanation=out,
+                sum_of_contributions=sum(p.value for p in out.contributions),
+                notice=notice("llm_down") if failed else None,
+            )
         finally:
             _drop_anonymous(conv, body.ratings)
 
@@ -119,7 +182,9 @@ def make_router(services: Services) -> APIRouter:
     def chat(body: ChatRequest, authorization: str | None = Header(None)) -> ChatResponse:
         """One chat turn. The first call returns a session_id; pass it back to continue the conversation."""
         if not body.message.strip():
-            raise HTTPException(400, ("the message is blank.", "send some text, e.g. 'what would you recommend?'.", "message"))
+            raise HTTPException(
+                400, ("the message is blank.", "send some text, e.g. 'what would you recommend?'.", "message")
+            )
         fresh = conversation(body.token, authorization)
         with lock:
             if body.session_id is None:
@@ -129,18 +194,43 @@ def make_router(services: Services) -> APIRouter:
                     sessions.popitem(last=False)
             else:
                 conv = sessions.get(body.session_id)  # type: ignore[assignment]
-                same = conv is not None and (conv.identity.key == fresh.identity.key or
-                                             (conv.identity.token_status != "valid" and fresh.identity.token_status != "valid"))
+                same = conv is not None and (
+                    conv.identity.key == fresh.identity.key
+                    or (conv.identity.token_status != "valid" and fresh.identity.token_status != "valid")
+                )
                 if not same:
-                    raise HTTPException(404, (f"unknown chat session '{body.session_id}'.", "start a new one by leaving session_id out.",
-                                              "session_id"))
+                    raise HTTPException(
+                        404,
+                        (
+                            f"unknown chat session '{body.session_id}'.",
+                            "start a new one by leaving session_id out.",
+                            "session_id",
+                        ),
+                    )
                 sessions.move_to_end(body.session_id)
         result = conv.turn(body.message)
         texts = {e["item"]: e for e in result.explanations}
-        recs = [_recommended(conv, r["item"], texts.get(r["item"], {}).get("text"), bool(texts.get(r["item"], {}).get("checked")),
-                             bool(texts.get(r["item"], {}).get("fallback", True)), r.get("rank")) for r in result.recommendations]
-        return ChatResponse(who=_who(conv.identity), session_id=conv.session_id, reply=result.text, recommendations=recs,
-                            explanations=result.explanations, results=result.results, tool_calls=result.tool_calls, notice=result.notice)
+        recs = [
+            _recommended(
+                conv,
+                r["item"],
+                texts.get(r["item"], {}).get("text"),
+                bool(texts.get(r["item"], {}).get("checked")),
+                bool(texts.get(r["item"], {}).get("fallback", True)),
+                r.get("rank"),
+            )
+            for r in result.recommendations
+        ]
+        return ChatResponse(
+            who=_who(conv.identity),
+            session_id=conv.session_id,
+            reply=result.text,
+            recommendations=recs,
+            explanations=result.explanations,
+            results=result.results,
+            tool_calls=result.tool_calls,
+            notice=result.notice,
+        )
 
     @router.post("/feedback", response_model=StoredResponse, responses={401: {"description": "no valid token"}})
     def feedback(body: FeedbackRequest, authorization: str | None = Header(None)) -> StoredResponse:

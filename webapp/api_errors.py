@@ -18,26 +18,43 @@ from because.errors import BrokenPartError, InputError, UnknownIdError
 from webapp.api_models import ChatRequest, ExplainRequest, FeedbackRequest, RecommendRequest, TokenRequest
 
 MAX_BODY_BYTES = 64 * 1024
-EXAMPLES = {"/api/recommend": '{"k": 5}', "/api/explain": '{"item": "50"}', "/api/chat": '{"message": "what would you recommend?"}',
-            "/api/feedback": '{"token": "...", "item": "50", "kind": "liked"}', "/api/me": '{"token": "..."}',
-            "/api/forget": '{"token": "..."}'}
-BODIES: dict[str, type[BaseModel]] = {"/api/recommend": RecommendRequest, "/api/explain": ExplainRequest, "/api/chat": ChatRequest,
-          "/api/feedback": FeedbackRequest, "/api/me": TokenRequest, "/api/forget": TokenRequest}
+EXAMPLES = {
+    "/api/recommend": '{"k": 5}',
+    "/api/explain": '{"item": "50"}',
+    "/api/chat": '{"message": "what would you recommend?"}',
+    "/api/feedback": '{"token": "...", "item": "50", "kind": "liked"}',
+    "/api/me": '{"token": "..."}',
+    "/api/forget": '{"token": "..."}',
+}
+BODIES: dict[str, type[BaseModel]] = {
+    "/api/recommend": RecommendRequest,
+    "/api/explain": ExplainRequest,
+    "/api/chat": ChatRequest,
+    "/api/feedback": FeedbackRequest,
+    "/api/me": TokenRequest,
+    "/api/forget": TokenRequest,
+}
 FIELD_FIXES = {
     "k": 'send k as a whole number from 1 to 20, e.g. "k": 5.',
     "ratings": 'send ratings as an object of item id -> number from 0 to 10 (at most 200), e.g. "ratings": {"50": 5}.',
     "item": 'send item as an item id string of 1 to 64 characters, e.g. "item": "50" (`because items` lists them).',
     "message": 'send message as text of 1 to 2000 characters, e.g. "message": "what would you recommend?".',
-    "session_id": "pass back the session_id an earlier /api/chat answer gave (letters and digits), or leave it out to start a new chat.",
+    "session_id": (
+        "pass back the session_id an earlier /api/chat answer gave (letters and digits), "
+        "or leave it out to start a new chat."
+    ),
     "token": "send the shop's signed customer token as a string (at most 1024 characters), or leave it out.",
     "kind": "send kind as one of liked, disliked, not_interested.",
 }
 
 
-def error(status: int, problem: str, fix: str = "", details: list[dict[str, Any]] | None = None,
-          field: str | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"status": status, "problem": problem, "fix": fix, "field": field, "details": details or []}},
-                        status_code=status)
+def error(
+    status: int, problem: str, fix: str = "", details: list[dict[str, Any]] | None = None, field: str | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"status": status, "problem": problem, "fix": fix, "field": field, "details": details or []}},
+        status_code=status,
+    )
 
 
 def _body_fix(path: str) -> str:
@@ -79,7 +96,10 @@ def describe(errors: list[dict[str, Any]], path: str) -> tuple[str, str, str, li
         return f"unknown field '{name}'.{hint}", f"remove '{name}'; this endpoint takes only {allowed}.", name, details
     more = f" (and {len(details) - 1} more problem(s), see details)" if len(details) > 1 else ""
     key = f" key {first['loc'][-2]!r}" if len(first["loc"]) > 2 and first["loc"][-1] == "[key]" else ""
-    problem = f"field '{name}'{key}: {'it is required' if kind == 'missing' else first['msg'][:1].lower() + first['msg'][1:]}{more}."
+    problem = (
+        f"field '{name}'{key}: "
+        f"{'it is required' if kind == 'missing' else first['msg'][:1].lower() + first['msg'][1:]}{more}."
+    )
     return problem, FIELD_FIXES.get(top, "see the schema at /docs."), name, details
 
 
@@ -102,9 +122,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, err: StarletteHTTPException) -> JSONResponse:
-        problem, fix, field = (tuple(err.detail) + (None,))[:3] if isinstance(err.detail, tuple) else (str(err.detail), "", None)
+        problem, fix, field = (
+            (tuple(err.detail) + (None,))[:3] if isinstance(err.detail, tuple) else (str(err.detail), "", None)
+        )
         if err.status_code == 400 and not fix:  # FastAPI could not even read the body (e.g. not UTF-8)
-            return error(400, "the request body could not be read as UTF-8 JSON.", _body_fix(request.url.path), field="body")
+            return error(
+                400, "the request body could not be read as UTF-8 JSON.", _body_fix(request.url.path), field="body"
+            )
         return error(err.status_code, problem, fix, field=field)
 
     @app.exception_handler(RequestValidationError)
@@ -153,6 +177,9 @@ class BodyLimit:
             await self._reject(scope, receive, send)
 
     async def _reject(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        await error(413, f"the request body is over {self.max_bytes // 1024} KiB.",
-                    "send a shorter body: a message has at most 2000 characters, ratings at most 200 items.",
-                    field="body")(scope, receive, send)
+        await error(
+            413,
+            f"the request body is over {self.max_bytes // 1024} KiB.",
+            "send a shorter body: a message has at most 2000 characters, ratings at most 200 items.",
+            field="body",
+        )(scope, receive, send)

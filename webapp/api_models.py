@@ -13,14 +13,20 @@ Token = Annotated[str, StringConstraints(max_length=1024)]
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    token: Token | None = Field(None, description="the shop's signed customer token; missing/invalid/expired = anonymous new user "
-                                                  "(also accepted as `Authorization: Bearer <token>`)")
+    token: Token | None = Field(
+        None,
+        description="the shop's signed customer token; missing/invalid/expired = anonymous new user "
+        "(also accepted as `Authorization: Bearer <token>`)",
+    )
 
 
 class RecommendRequest(_Body):
     k: int = Field(5, ge=1, le=20, strict=True)
-    ratings: dict[ItemId, Rating] = Field(default_factory=dict, max_length=200,
-                                          description="a new user's ratings (item id -> rating), folded in without retraining")
+    ratings: dict[ItemId, Rating] = Field(
+        default_factory=dict,
+        max_length=200,
+        description="a new user's ratings (item id -> rating), folded in without retraining",
+    )
 
 
 class ExplainRequest(_Body):
@@ -31,7 +37,8 @@ class ExplainRequest(_Body):
 class ChatRequest(_Body):
     message: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
     session_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{1,64}$")] | None = Field(
-        None, description="continue a conversation this API started (returned by the first call)")
+        None, description="continue a conversation this API started (returned by the first call)"
+    )
 
 
 class FeedbackRequest(_Body):

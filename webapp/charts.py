@@ -34,9 +34,12 @@ def bars(expl: Explanation, max_bars: int = 7) -> list[tuple[str, float]]:
     parts = [(c.label, c.value) for c in expl.contributions]
     if len(parts) <= max_bars:
         return parts
-    rest = expl.contributions[max_bars - 1:]
+    rest = expl.contributions[max_bars - 1 :]
     n_items = sum(c.kind == "history_item" for c in rest)
-    names = [f"{n_items} more past items" if n_items else "", f"{len(rest) - n_items} more features" if len(rest) > n_items else ""]
+    names = [
+        f"{n_items} more past items" if n_items else "",
+        f"{len(rest) - n_items} more features" if len(rest) > n_items else "",
+    ]
     return parts[: max_bars - 1] + [(" + ".join(n for n in names if n), float(sum(c.value for c in rest)))]
 
 
@@ -60,12 +63,18 @@ def attribution_figure(expl: Explanation, max_bars: int = 7) -> Any:
 def weights_figure(rec: Any, n: int = 12) -> Any:
     """The global feature weights: base affinity c[f] and self-weight diag(W)[f], largest |c| first."""
     c = np.asarray(rec.params.c, dtype=float)
-    w = np.diag(np.asarray(rec.params.W, dtype=float)) if np.ndim(rec.params.W) == 2 else np.asarray(rec.params.W, dtype=float)
+    w = (
+        np.diag(np.asarray(rec.params.W, dtype=float))
+        if np.ndim(rec.params.W) == 2
+        else np.asarray(rec.params.W, dtype=float)
+    )
     order = np.argsort(-np.abs(c))[:n][::-1]
     fig = _figure(0.6 + 0.3 * len(order))
     ax = fig.add_subplot()
     y = np.arange(len(order))
-    ax.barh(y + 0.2, c[order], height=0.4, color=[POSITIVE if v >= 0 else NEGATIVE for v in c[order]], label="c (everyone)")
+    ax.barh(
+        y + 0.2, c[order], height=0.4, color=[POSITIVE if v >= 0 else NEGATIVE for v in c[order]], label="c (everyone)"
+    )
     ax.barh(y - 0.2, w[order], height=0.4, color="#1565c0", label="diag W (your share)")
     ax.set_yticks(y, [_short(rec.feature_labels[f]) for f in order], fontsize=8)
     ax.axvline(0, color="#555", linewidth=0.8)
@@ -78,7 +87,11 @@ def weights_figure(rec: Any, n: int = 12) -> Any:
 def weights_rows(rec: Any) -> list[list[Any]]:
     """[feature, c, diag W] for every feature, largest |c| first."""
     c = np.asarray(rec.params.c, dtype=float)
-    w = np.diag(np.asarray(rec.params.W, dtype=float)) if np.ndim(rec.params.W) == 2 else np.asarray(rec.params.W, dtype=float)
+    w = (
+        np.diag(np.asarray(rec.params.W, dtype=float))
+        if np.ndim(rec.params.W) == 2
+        else np.asarray(rec.params.W, dtype=float)
+    )
     order = np.argsort(-np.abs(c))
     return [[rec.feature_labels[f], round(float(c[f]), 4), round(float(w[f]), 4)] for f in order]
 
@@ -92,7 +105,10 @@ def figure_html(fig: Any, alt: str) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return f'<img class="because-chart" style="max-width:100%" alt="{html.escape(alt, quote=True)}" src="data:image/png;base64,{data}">'
+    return (
+        f'<img class="because-chart" style="max-width:100%" alt="{html.escape(alt, quote=True)}" '
+        f'src="data:image/png;base64,{data}">'
+    )
 
 
 def attribution_html(expl: Explanation, max_bars: int = 7) -> str:

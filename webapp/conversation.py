@@ -45,7 +45,9 @@ def from_token(services: Services, token: str | None) -> Identity:
     if sub is None:
         return guest(status)
     known = services.rec is not None and sub in services.rec.histories
-    return Identity(f"user:{sub}", sub if known else None, f"customer {sub}" if known else f"customer {sub} (new)", status)
+    return Identity(
+        f"user:{sub}", sub if known else None, f"customer {sub}" if known else f"customer {sub} (new)", status
+    )
 
 
 def demo_user(services: Services, user: str) -> Identity:
@@ -105,7 +107,9 @@ class Conversation:
         """A new user's cold-start ratings: kept, and folded in at once (no retraining)."""
         rec = self.services.require_rec()
         rec.fold_in(ratings)  # checks ids and numbers
-        self.services.db.add_many(self.identity.key, {item: float(r) for item, r in ratings.items()}, "rated")  # all or nothing
+        self.services.db.add_many(
+            self.identity.key, {item: float(r) for item, r in ratings.items()}, "rated"
+        )  # all or nothing
         self.reset()
 
     def give_feedback(self, item: str, kind: str) -> None:
@@ -122,20 +126,29 @@ class Conversation:
         llm = self.services.llm
         if self._assistant is None or self._assistant_llm is not llm:
             s = self.services
-            self._assistant = Assistant(s.require_rec(), self.session, catalogue=s.catalogue, store=s.store, llm=llm,
-                                        llm_explanations=s.settings.llm_explanations)
+            self._assistant = Assistant(
+                s.require_rec(),
+                self.session,
+                catalogue=s.catalogue,
+                store=s.store,
+                llm=llm,
+                llm_explanations=s.settings.llm_explanations,
+            )
             self._assistant.ctx.feedback = self.feedback  # thumbs and "not interested" count at once, and persist
             self._assistant_llm = llm
         return self._assistant
 
     def turn(self, message: str, on_event: Emit | None = None) -> Answer:
         emit = on_event or (lambda _k, _p: None)
-        # no silent cut: a message over guard.MAX_MESSAGE_CHARS gets the guard's "too long" answer, and nothing is stored
+        # no silent cut: a message over guard.MAX_MESSAGE_CHARS gets the guard's "too long" answer, and nothing is
+        # stored
         self.services.require_rec()
         try:
             # fair turns at the local model, at most llm_timeout_s of it per turn in all
-            with (session_scope(f"conversation:{self.session_id}", self.services.settings.llm_timeout_s),
-                  WatchedStore.watch() as store_failures):
+            with (
+                session_scope(f"conversation:{self.session_id}", self.services.settings.llm_timeout_s),
+                WatchedStore.watch() as store_failures,
+            ):
                 answer = self._get_assistant().respond(message, on_event=emit)
         except Exception:  # noqa: BLE001 - the user still gets recommendations and reasons
             log.exception("assistant failed: plain recommendations")
@@ -158,5 +171,13 @@ class Conversation:
             d = template_item(facts_for(explain(rec, user, r.item_id)), "en", checker).public()
             texts.append(d)
             emit("explanation", d)
-        return Answer(reply, "en", [{"name": "recommend", "args": {"k": k}}], rows, texts, [],
-                      notice("assistant_down"), degraded=True)
+        return Answer(
+            reply,
+            "en",
+            [{"name": "recommend", "args": {"k": k}}],
+            rows,
+            texts,
+            [],
+            notice("assistant_down"),
+            degraded=True,
+        )

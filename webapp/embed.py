@@ -27,15 +27,22 @@ ORIGIN_MARK, TOKEN_MARK = "__BECAUSE_ORIGIN__", "__BECAUSE_TOKEN__"
 
 
 def snippet(origin: str, token: str = "TOKEN") -> str:
-    return (f'<div id="because-widget"></div>\n'
-            f'<script src="{origin}/embed.js" data-token="{html.escape(token, quote=True)}" data-target="because-widget" async></script>')
+    return (
+        f'<div id="because-widget"></div>\n'
+        f'<script src="{origin}/embed.js" data-token="{html.escape(token, quote=True)}" '
+        f'data-target="because-widget" async></script>'
+    )
 
 
 def embed_page(origin: str) -> str:
     code = html.escape(snippet(origin))
-    iframe = html.escape(f'<iframe src="{origin}/widget/?token=TOKEN" width="100%" height="900" style="border:0"></iframe>')
-    recipe = html.escape("from webapp.tokens import make_token\ntoken = make_token(customer_id, SECRET, ttl_s=3600)  "
-                         "# SECRET = BECAUSE_TOKEN_SECRET\n# put token into the snippet server-side; never send SECRET to the browser")
+    iframe = html.escape(
+        f'<iframe src="{origin}/widget/?token=TOKEN" width="100%" height="900" style="border:0"></iframe>'
+    )
+    recipe = html.escape(
+        "from webapp.tokens import make_token\ntoken = make_token(customer_id, SECRET, ttl_s=3600)  "
+        "# SECRET = BECAUSE_TOKEN_SECRET\n# put token into the snippet server-side; never send SECRET to the browser"
+    )
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>Embed Because</title></head>
 <body style="font-family:sans-serif;max-width:760px;margin:2em auto">
 <h1>Embed the Because assistant in your shop</h1>

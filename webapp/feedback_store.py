@@ -67,9 +67,11 @@ class FeedbackDB:
         if kind not in KINDS:
             raise ValueError(f"feedback kind {kind!r} is not one of {', '.join(KINDS)}.")
         with self._lock, self._connect() as con:
-            con.execute("INSERT INTO feedback(user, item, kind, ts, rating) VALUES (?, ?, ?, ?, ?) "
-                        "ON CONFLICT(user, item) DO UPDATE SET kind=excluded.kind, ts=excluded.ts, rating=excluded.rating",
-                        (user, str(item), kind, time.time(), rating))
+            con.execute(
+                "INSERT INTO feedback(user, item, kind, ts, rating) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(user, item) DO UPDATE SET kind=excluded.kind, ts=excluded.ts, rating=excluded.rating",
+                (user, str(item), kind, time.time(), rating),
+            )
 
     def add_many(self, user: str, ratings: dict[str, float | None], kind: str = "rated") -> None:
         """Several rows for ``user`` in one transaction: all are stored or none."""
@@ -77,9 +79,11 @@ class FeedbackDB:
             raise ValueError(f"feedback kind {kind!r} is not one of {', '.join(KINDS)}.")
         now = time.time()
         with self._lock, self._connect() as con:
-            con.executemany("INSERT INTO feedback(user, item, kind, ts, rating) VALUES (?, ?, ?, ?, ?) "
-                            "ON CONFLICT(user, item) DO UPDATE SET kind=excluded.kind, ts=excluded.ts, rating=excluded.rating",
-                            [(user, str(item), kind, now, rating) for item, rating in ratings.items()])
+            con.executemany(
+                "INSERT INTO feedback(user, item, kind, ts, rating) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(user, item) DO UPDATE SET kind=excluded.kind, ts=excluded.ts, rating=excluded.rating",
+                [(user, str(item), kind, now, rating) for item, rating in ratings.items()],
+            )
 
     def remove(self, user: str, item: str) -> None:
         with self._lock, self._connect() as con:
@@ -117,7 +121,9 @@ class UserFeedback:
         if kind not in SESSION_KINDS:
             from because.errors import InputError
 
-            raise InputError(f"feedback '{kind}' is not one of {', '.join(SESSION_KINDS)}.", "use liked, disliked or not_interested.")
+            raise InputError(
+                f"feedback '{kind}' is not one of {', '.join(SESSION_KINDS)}.", "use liked, disliked or not_interested."
+            )
         self.db.add(self.user, item, kind)
 
     def all(self) -> dict[str, str]:
@@ -125,7 +131,7 @@ class UserFeedback:
 
 
 def _training_user(key: str) -> str:
-    return key[len("user:"):] if key.startswith("user:") else key
+    return key[len("user:") :] if key.startswith("user:") else key
 
 
 def feedback_interactions(path: Path) -> pd.DataFrame:
@@ -137,10 +143,14 @@ def feedback_interactions(path: Path) -> pd.DataFrame:
     """
     columns = ["user_id", "item_id", "rating", "event", "timestamp"]
     if not Path(path).exists():
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in
-                             zip(columns, ["str", "str", "float64", "object", "datetime64[ns, UTC]"])})
-    rows = [(_training_user(u), i, float("nan") if r is None else float(r), k, ts)
-            for u, i, k, ts, r in FeedbackDB(path).all_rows() if k in POSITIVE]
+        return pd.DataFrame(
+            {c: pd.Series(dtype=t) for c, t in zip(columns, ["str", "str", "float64", "object", "datetime64[ns, UTC]"])}
+        )
+    rows = [
+        (_training_user(u), i, float("nan") if r is None else float(r), k, ts)
+        for u, i, k, ts, r in FeedbackDB(path).all_rows()
+        if k in POSITIVE
+    ]
     frame = pd.DataFrame(rows, columns=columns)
     frame["user_id"] = frame["user_id"].astype(str)
     frame["item_id"] = frame["item_id"].astype(str)

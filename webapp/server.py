@@ -17,8 +17,8 @@ from because.errors import BecauseError
 from because.settings import Settings
 from scorer.recommender import Recommender
 from webapp import embed
-from webapp.cli_args import add_serve_arguments
 from webapp.api import BodyLimit, install_error_handlers, make_router
+from webapp.cli_args import add_serve_arguments
 from webapp.services import Services, build_services, load_model
 from webapp.tokens import make_token
 from webapp.ui import CSS, build_blocks
@@ -27,8 +27,13 @@ SHOP_TOKEN_TTL_S = 3600
 
 
 def create_app(services: Services) -> FastAPI:
-    app = FastAPI(title="Because", version="0.1.0", docs_url="/docs", redoc_url=None,
-                  description="Recommendations that always say why. See /embed for the shop widget snippet.")
+    app = FastAPI(
+        title="Because",
+        version="0.1.0",
+        docs_url="/docs",
+        redoc_url=None,
+        description="Recommendations that always say why. See /embed for the shop widget snippet.",
+    )
     app.add_middleware(BodyLimit)
     install_error_handlers(app)
     app.include_router(make_router(services))
@@ -45,7 +50,10 @@ def create_app(services: Services) -> FastAPI:
     def shop(request: Request, user: str = "1") -> HTMLResponse:
         """Demo only (public data sets): the example shop page signed in as a data-set user."""
         if not services.demo or services.rec is None or user not in services.rec.histories:
-            raise HTTPException(404, ("no demo shop page here.", "open /embed for the snippet; demo pages exist only for public data sets."))
+            raise HTTPException(
+                404,
+                ("no demo shop page here.", "open /embed for the snippet; demo pages exist only for public data sets."),
+            )
         return HTMLResponse(embed.shop_page(_origin(request), make_token(user, services.secret, SHOP_TOKEN_TTL_S)))
 
     @app.get("/widget", include_in_schema=False)
@@ -54,9 +62,13 @@ def create_app(services: Services) -> FastAPI:
         return RedirectResponse(f"/widget/{query}", status_code=307)
 
     if services.rec is None:
+
         @app.get("/", include_in_schema=False)
         def no_model() -> PlainTextResponse:
-            return PlainTextResponse("No trained model: run `because train` (or `because serve`), then restart.", status_code=503)
+            return PlainTextResponse(
+                "No trained model: run `because train` (or `because serve`), then restart.", status_code=503
+            )
+
         return app
     gr.mount_gradio_app(app, build_blocks(services, "shop"), path="/widget", ssr_mode=False, css=CSS, footer_links=[])
     gr.mount_gradio_app(app, build_blocks(services, "demo"), path="/", ssr_mode=False, css=CSS, footer_links=["api"])
@@ -112,7 +124,10 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     app = create_app(services)
     if services.llm_status == "starting":
         print("starting the language model in the background; until it is warm, explanations use templates")
-    print(f"Because is up: http://{host}:{port}/   API docs: /docs   embed snippet: /embed   widget: /widget/?token=...", flush=True)
+    print(
+        f"Because is up: http://{host}:{port}/   API docs: /docs   embed snippet: /embed   widget: /widget/?token=...",
+        flush=True,
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
 

@@ -40,7 +40,9 @@ class Services:
 
     def require_rec(self) -> Recommender:
         if self.rec is None:
-            raise ModelFileError("no trained model is loaded.", "run `because train` (or `because serve`, which trains on first run).")
+            raise ModelFileError(
+                "no trained model is loaded.", "run `because train` (or `because serve`, which trains on first run)."
+            )
         return self.rec
 
     def start_llm(self, background: bool = True) -> None:
@@ -148,8 +150,14 @@ def load_catalogue_quietly(settings: Settings, rec: Recommender) -> Any | None:
         return None
 
 
-def build_services(settings: Settings, rec: Recommender | None, *, llm: bool = True, catalogue: Any | None = None,
-                   demo: bool | None = None) -> Services:
+def build_services(
+    settings: Settings,
+    rec: Recommender | None,
+    *,
+    llm: bool = True,
+    catalogue: Any | None = None,
+    demo: bool | None = None,
+) -> Services:
     from catalogue import BUILTINS
 
     if rec is not None and catalogue is None:
@@ -159,10 +167,16 @@ def build_services(settings: Settings, rec: Recommender | None, *, llm: bool = T
         from vectorstore.lazy import LazyStore
 
         store = WatchedStore(LazyStore(settings, rec.dataset))
-    services = Services(settings=settings, rec=rec, secret=token_secret(settings), db=FeedbackDB(feedback_path(settings.home)),
-                        catalogue=catalogue, store=store,
-                        demo=(rec is not None and rec.dataset in BUILTINS) if demo is None else demo,
-                        popular=popular_items(rec) if rec is not None else [])
+    services = Services(
+        settings=settings,
+        rec=rec,
+        secret=token_secret(settings),
+        db=FeedbackDB(feedback_path(settings.home)),
+        catalogue=catalogue,
+        store=store,
+        demo=(rec is not None and rec.dataset in BUILTINS) if demo is None else demo,
+        popular=popular_items(rec) if rec is not None else [],
+    )
     if llm:
         services.start_llm()
     return services

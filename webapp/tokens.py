@@ -61,7 +61,12 @@ def check_token(token: str | None, secret: str | None, now: float | None = None)
         sub, exp = claims["sub"], claims["exp"]
     except (ValueError, KeyError, TypeError, binascii.Error):
         return None, "invalid"
-    if not isinstance(sub, str) or not 0 < len(sub) <= MAX_SUB_CHARS or not isinstance(exp, (int, float)) or isinstance(exp, bool):
+    if (
+        not isinstance(sub, str)
+        or not 0 < len(sub) <= MAX_SUB_CHARS
+        or not isinstance(exp, (int, float))
+        or isinstance(exp, bool)
+    ):
         return None, "invalid"
     if exp <= (time.time() if now is None else now):
         return None, "expired"

@@ -14,9 +14,9 @@ from typing import Any
 
 import gradio as gr
 
+from assistant import Answer
 from because.errors import InputError
 from webapp import charts
-from assistant import Answer
 from webapp.conversation import Conversation, demo_user, from_token, guest
 from webapp.services import Services
 from webapp.transparency import model_markdown, user_markdown
@@ -40,26 +40,48 @@ def build_blocks(services: Services, mode: str = "demo") -> gr.Blocks:
                 if demo:
                     with gr.Accordion("Demo: be a user of the data set", open=True):
                         with gr.Row():
-                            user_dd = gr.Dropdown(sorted(rec.histories, key=lambda u: (len(u), u)), label=f"{rec.dataset} user",
-                                                  value=None, elem_id="user-pick", scale=3)
+                            user_dd = gr.Dropdown(
+                                sorted(rec.histories, key=lambda u: (len(u), u)),
+                                label=f"{rec.dataset} user",
+                                value=None,
+                                elem_id="user-pick",
+                                scale=3,
+                            )
                             use_btn = gr.Button("Be this user", elem_id="use-user", scale=1)
                 with gr.Accordion("New here? Rate a few popular titles", open=False, elem_id="cold-start") as cold:
-                    radios = [gr.Radio([SKIP, "1", "2", "3", "4", "5"], value=SKIP, label=rec.title(i), container=False)
-                              for i in services.popular]
+                    radios = [
+                        gr.Radio([SKIP, "1", "2", "3", "4", "5"], value=SKIP, label=rec.title(i), container=False)
+                        for i in services.popular
+                    ]
                     rate_btn = gr.Button("Start with these ratings", elem_id="rate")
-                with (gr.Row() if mode == "demo" else gr.Column()):
+                with gr.Row() if mode == "demo" else gr.Column():
                     with gr.Column(scale=5):
-                        chatbot = gr.Chatbot(height=460 if mode == "demo" else 340, label="Because", elem_id="chat",
-                                             feedback_options=None, buttons=["copy"])
-                        msg = gr.Textbox(placeholder="Ask for recommendations, then “why the second one?”", max_length=2000,
-                                         show_label=False, submit_btn=True, elem_id="msg")
+                        chatbot = gr.Chatbot(
+                            height=460 if mode == "demo" else 340,
+                            label="Because",
+                            elem_id="chat",
+                            feedback_options=None,
+                            buttons=["copy"],
+                        )
+                        msg = gr.Textbox(
+                            placeholder="Ask for recommendations, then “why the second one?”",
+                            max_length=2000,
+                            show_label=False,
+                            submit_btn=True,
+                            elem_id="msg",
+                        )
                     with gr.Column(scale=6):
                         slots = _card_slots()
             with gr.Tab("How it works", elem_id="transparency-tab"):
                 gr.Markdown(model_markdown(rec))
                 gr.HTML(charts.figure_html(charts.weights_figure(rec), "global feature weights"))
-                gr.Dataframe(charts.weights_rows(rec), headers=["feature", "c (everyone)", "diag W (your share)"],
-                             label="all feature weights", max_height=260, interactive=False)
+                gr.Dataframe(
+                    charts.weights_rows(rec),
+                    headers=["feature", "c (everyone)", "diag W (your share)"],
+                    label="all feature weights",
+                    max_height=260,
+                    interactive=False,
+                )
                 you = gr.Markdown(user_markdown(None), elem_id="about-you")
                 forget_btn = gr.Button("Forget me", variant="stop", elem_id="forget")
         card_outputs = [c for slot in slots for c in slot[:3]]
@@ -93,7 +115,9 @@ def build_blocks(services: Services, mode: str = "demo") -> gr.Blocks:
         if demo:
             use_btn.click(pick_user, [user_dd, state], connect_outputs).then(_auto, [chatbot, state], chat_outputs)
         rate_btn.click(rate, [state, *radios], connect_outputs).then(_auto, [chatbot, state], chat_outputs)
-        msg.submit(_respond, [msg, chatbot, state], chat_outputs).then(lambda st: user_markdown(st and st.conv), state, you)
+        msg.submit(_respond, [msg, chatbot, state], chat_outputs).then(
+            lambda st: user_markdown(st and st.conv), state, you
+        )
         for i, (_grp, md, _plot, buttons) in enumerate(slots):
             for kind, btn in buttons.items():
                 btn.click(_feedback_handler(i, kind), state, [md, you])
@@ -117,9 +141,11 @@ def _card_slots() -> list[tuple[Any, Any, Any, dict[str, Any]]]:
             md = gr.Markdown(elem_id=f"card-text-{i}")
             plot = gr.HTML(elem_id=f"chart-{i}")
             with gr.Row():
-                buttons = {"liked": gr.Button("Like", size="sm", elem_id=f"like-{i}"),
-                           "disliked": gr.Button("Dislike", size="sm", elem_id=f"dislike-{i}"),
-                           "not_interested": gr.Button("Not interested", size="sm", elem_id=f"not-interested-{i}")}
+                buttons = {
+                    "liked": gr.Button("Like", size="sm", elem_id=f"like-{i}"),
+                    "disliked": gr.Button("Dislike", size="sm", elem_id=f"dislike-{i}"),
+                    "not_interested": gr.Button("Not interested", size="sm", elem_id=f"not-interested-{i}"),
+                }
         slots.append((grp, md, plot, buttons))
     return slots
 
@@ -134,9 +160,13 @@ def _who(st: UiState) -> str:
         return f"Signed in by the shop as **{ident.label}**."
     if ident.token_status == "demo":
         return f"Demo: you are **{ident.label}**."
-    why = {"invalid": " (the shop's token was not valid)", "expired": " (the shop's token has expired)"}.get(ident.token_status, "")
+    why = {"invalid": " (the shop's token was not valid)", "expired": " (the shop's token has expired)"}.get(
+        ident.token_status, ""
+    )
     rated = len(st.conv.ratings())
-    return f"You are a **new user**{why}" + (f" with {rated} rating(s)." if rated else ": rate a few titles or just ask.")
+    return f"You are a **new user**{why}" + (
+        f" with {rated} rating(s)." if rated else ": rate a few titles or just ask."
+    )
 
 
 def _card_updates(st: UiState, only: set[int] | None = None, plots: bool = True) -> list[Any]:
@@ -165,8 +195,10 @@ def _respond(message: str, chat: list[dict[str, Any]] | None, st: UiState | None
     if st is None or not (message or "").strip():
         yield ("", chat, *([gr.skip()] * 3 * MAX_CARDS))
         return
-    chat += [{"role": "user", "content": message},
-             {"role": "assistant", "content": "", "metadata": {"title": "Working…", "status": "pending"}}]
+    chat += [
+        {"role": "user", "content": message},
+        {"role": "assistant", "content": "", "metadata": {"title": "Working…", "status": "pending"}},
+    ]
     step_at = len(chat) - 1
     yield ("", chat, *([gr.skip()] * 3 * MAX_CARDS))
     events: queue.Queue[tuple[str, Any]] = queue.Queue()
@@ -195,7 +227,11 @@ def _respond(message: str, chat: list[dict[str, Any]] | None, st: UiState | None
             hit = next((n for n, c in enumerate(st.cards) if c.item == payload.get("item")), None)
             if hit is not None:
                 card = st.cards[hit]
-                card.text, card.checked, card.fallback = payload.get("text", ""), bool(payload.get("checked")), bool(payload.get("fallback", True))
+                card.text, card.checked, card.fallback = (
+                    payload.get("text", ""),
+                    bool(payload.get("checked")),
+                    bool(payload.get("fallback", True)),
+                )
                 yield ("", chat, *_card_updates(st, only={hit}, plots=False))
     yield _finish(chat, step_at, st, box)
 
@@ -214,7 +250,11 @@ def _finish(chat: list[dict[str, Any]], step_at: int, st: UiState, box: dict[str
     for card in st.cards:
         e = texts.get(card.item)
         if e and not card.text:
-            card.text, card.checked, card.fallback = e.get("text", ""), bool(e.get("checked")), bool(e.get("fallback", True))
+            card.text, card.checked, card.fallback = (
+                e.get("text", ""),
+                bool(e.get("checked")),
+                bool(e.get("fallback", True)),
+            )
     steps = tool_messages(result.tool_calls)
     text = reply_text(result, st.cards)
     chat = chat[:step_at] + steps + [{"role": "assistant", "content": text}]

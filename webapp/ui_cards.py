@@ -11,9 +11,11 @@ from assistant import Answer
 from webapp.conversation import Conversation
 
 MAX_CARDS = 6
-NOTES = {"liked": "Liked - noted: counted as something you like; your next picks use it.",
-         "disliked": "Disliked - noted: I won't recommend it again.",
-         "not_interested": "Not interested - noted: not shown again."}
+NOTES = {
+    "liked": "Liked - noted: counted as something you like; your next picks use it.",
+    "disliked": "Disliked - noted: I won't recommend it again.",
+    "not_interested": "Not interested - noted: not shown again.",
+}
 _MD = re.compile(r"([\\`*_\[\]<>#|])")
 
 
@@ -60,8 +62,14 @@ def cards_from(rows: list[dict[str, Any]]) -> list[Card]:
 
 def tool_messages(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each tool call as a collapsed step (ChatMessage metadata title, status done)."""
-    return [{"role": "assistant", "content": f"```json\n{json.dumps(c.get('args', {}), ensure_ascii=False)}\n```",
-             "metadata": {"title": f"Used tool: {c.get('name', '?')}", "status": "done"}} for c in calls]
+    return [
+        {
+            "role": "assistant",
+            "content": f"```json\n{json.dumps(c.get('args', {}), ensure_ascii=False)}\n```",
+            "metadata": {"title": f"Used tool: {c.get('name', '?')}", "status": "done"},
+        }
+        for c in calls
+    ]
 
 
 def reply_text(result: Answer, cards: list[Card]) -> str:

@@ -17,16 +17,20 @@ from functools import lru_cache
 from typing import Any
 
 from assistant.explaining.facts import ExplanationFacts, Fact
-from assistant.language import clause_spans, sentence_spans, tokens, year_of
 from assistant.explaining.negation import negative_ranges
 from assistant.explaining.vocabulary import Mention, Vocabulary, build_vocabulary
+from assistant.language import clause_spans, sentence_spans, tokens, year_of
 
 MAX_CHARS = 700
 MAX_SENTENCES = 4
 _RATING_AFTER = re.compile(r"^\s*(?:★|☆|-?\s*stars?\b|星|颗星|分(?!钟)|/\s*5\b|out of 5\b)", re.IGNORECASE)
-_RATING_BEFORE = re.compile(r"(?:rated(?: it)?(?: an?)?|gave(?: it)?(?: an?)?|rating of|打了|给了|评了|打)\s*$", re.IGNORECASE)
+_RATING_BEFORE = re.compile(
+    r"(?:rated(?: it)?(?: an?)?|gave(?: it)?(?: an?)?|rating of|打了|给了|评了|打)\s*$", re.IGNORECASE
+)
 _PERCENT_AFTER = re.compile(r"^\s*(?:%|％|percent\b|per cent\b)", re.IGNORECASE)
-_COUNT_AFTER = re.compile(r"^\s*(?:people|persons|viewers|users|shoppers|customers|ratings|times|人|位|次)", re.IGNORECASE)
+_COUNT_AFTER = re.compile(
+    r"^\s*(?:people|persons|viewers|users|shoppers|customers|ratings|times|人|位|次)", re.IGNORECASE
+)
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])|(?<![\w.])\d+(?:\.\d+)?(?=★|星|分|%|％|人|位|次|年)")
 _ZH_STARS = re.compile(r"([一二两三四五])\s*(?:颗)?星")
 _ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
@@ -71,8 +75,13 @@ def vocabulary(catalogue_titles: Sequence[str], feature_labels: Sequence[str]) -
     return _vocabulary(tuple(catalogue_titles), tuple(feature_labels))
 
 
-def check(text: str, facts: ExplanationFacts, catalogue_titles: Sequence[str], feature_labels: Sequence[str],
-          language: str = "en") -> CheckResult:
+def check(
+    text: str,
+    facts: ExplanationFacts,
+    catalogue_titles: Sequence[str],
+    feature_labels: Sequence[str],
+    language: str = "en",
+) -> CheckResult:
     """Verify every claim in ``text`` against ``facts``; ``ok`` only if all pass and at least one names a fact.
 
     ``language`` is the text's language; English and Chinese names are matched in either, since a
@@ -127,7 +136,15 @@ def _verify_mention(m: Mention, sign: int, facts: ExplanationFacts) -> Claim:
         fact = matches[0]
         want = "supports" if fact.sign > 0 else "holds it back"
         said = "supporting" if sign > 0 else "holding it back"
-        return Claim(kind, fact.key, m.span, sign, False, f"wrong sign: the fact {want}, but the text presents it as {said}.", m.start)
+        return Claim(
+            kind,
+            fact.key,
+            m.span,
+            sign,
+            False,
+            f"wrong sign: the fact {want}, but the text presents it as {said}.",
+            m.start,
+        )
     return Claim(kind, right[0].key, m.span, sign, True, "", m.start)
 
 
@@ -170,8 +187,14 @@ def _rating_near(pos: int, text: str, claims: list[Claim], facts: ExplanationFac
     return "target" if pick.kind == "target" else facts.by_key().get(pick.ref)
 
 
-def _numbers(text: str, masked: str, taken: list[tuple[int, int]], claims: list[Claim], facts: ExplanationFacts,
-             negative: list[tuple[int, int]]) -> list[Claim]:
+def _numbers(
+    text: str,
+    masked: str,
+    taken: list[tuple[int, int]],
+    claims: list[Claim],
+    facts: ExplanationFacts,
+    negative: list[tuple[int, int]],
+) -> list[Claim]:
     out: list[Claim] = []
     found = [(m.start(), m.end(), m.group(0)) for m in _NUMBER.finditer(text)]
     found += [(m.start(), m.end(), str(_ZH_DIGITS[m.group(1)])) for m in _ZH_STARS.finditer(text)]
@@ -186,9 +209,11 @@ def _numbers(text: str, masked: str, taken: list[tuple[int, int]], claims: list[
             value = float(raw.replace(",", ""))
         except ValueError:
             continue
-        after, before = text[end:end + 12], text[max(0, start - 14):start]
+        after, before = text[end : end + 12], text[max(0, start - 14) : start]
         sign = -1 if _inside(start, negative) else 1
-        span = text[start:end + (len(m.group(0)) if (m := _RATING_AFTER.match(after) or _PERCENT_AFTER.match(after)) else 0)]
+        span = text[
+            start : end + (len(m.group(0)) if (m := _RATING_AFTER.match(after) or _PERCENT_AFTER.match(after)) else 0)
+        ]
         if _RATING_AFTER.match(after) or _RATING_BEFORE.search(before):
             fact = _rating_near(start, masked, claims, facts)
             if fact == "target":
@@ -198,7 +223,12 @@ def _numbers(text: str, masked: str, taken: list[tuple[int, int]], claims: list[
                 reason = "" if ok else f"the user rated {fact.name} {fact.rating:g}, not {raw}."
             else:
                 ok = any(abs(r - value) < 1e-6 for r in ratings)
-                reason = "" if ok else f"no rating of {raw} among the facts (ratings: {', '.join(f'{r:g}' for r in ratings) or 'none'})."
+                reason = (
+                    ""
+                    if ok
+                    else f"no rating of {raw} among the facts "
+                    f"(ratings: {', '.join(f'{r:g}' for r in ratings) or 'none'})."
+                )
         elif _PERCENT_AFTER.match(after) or before.endswith("百分之"):
             ok = any(abs(s - value) <= 1 for s in shares)
             reason = "" if ok else f"no share of {raw}% among the facts."
@@ -234,11 +264,11 @@ def _unknown_names(text: str, masked: str, taken: list[tuple[int, int]]) -> list
         run.clear()
 
     for tok in tokens(text):
-        first = tok.start in starts or text[:tok.start].rstrip().endswith(("(", '"', "“", "'"))
+        first = tok.start in starts or text[: tok.start].rstrip().endswith(("(", '"', "“", "'"))
         unknown = not _inside(tok.start, taken) and tok.norm not in _ALLOWED_CAPS
         capital = tok.raw[:1].isupper() and not first
         if unknown and (capital or (run and tok.norm in _CONNECTORS)):
-            if run and text[run[-1].end:tok.start].strip(" -'’"):
+            if run and text[run[-1].end : tok.start].strip(" -'’"):
                 flush()
             run.append(tok)
         else:
@@ -246,7 +276,9 @@ def _unknown_names(text: str, masked: str, taken: list[tuple[int, int]]) -> list
     flush()
     for m in re.finditer(r"《([^》]{1,80})》", text):
         if not _inside(m.start(1), taken) and not any(c.start >= m.start(1) and c.start < m.end(1) for c in out):
-            out.append(Claim("name", m.group(1), m.group(0), 1, False, "this title is not in the catalogue.", m.start()))
+            out.append(
+                Claim("name", m.group(1), m.group(0), 1, False, "this title is not in the catalogue.", m.start())
+            )
     return out
 
 

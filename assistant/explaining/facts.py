@@ -88,11 +88,28 @@ def _fact(c: Contribution, mass: float) -> Fact:
     if c.kind == "feature":
         share = ev.get("share_of_your_history")
         column = ev.get("column") or column_of(c.label)
-        return Fact(c.key, c.kind, c.label, zh_label(c.label), c.label, c.value, weight, column=column,
-                    share_pct=None if share is None else int(round(100 * float(share))))
+        return Fact(
+            c.key,
+            c.kind,
+            c.label,
+            zh_label(c.label),
+            c.label,
+            c.value,
+            weight,
+            column=column,
+            share_pct=None if share is None else int(round(100 * float(share))),
+        )
     count = ev.get("interactions")
-    return Fact(c.key, c.kind, c.label, zh_label(c.label), c.label, c.value, weight,
-                interactions=None if count is None else int(count))
+    return Fact(
+        c.key,
+        c.kind,
+        c.label,
+        zh_label(c.label),
+        c.label,
+        c.value,
+        weight,
+        interactions=None if count is None else int(count),
+    )
 
 
 def facts_for(expl: Explanation, max_items: int = MAX_ITEMS, max_against: int = MAX_AGAINST) -> ExplanationFacts:
@@ -108,11 +125,24 @@ def facts_for(expl: Explanation, max_items: int = MAX_ITEMS, max_against: int = 
     support = [c for c in material if c.value > 0][: max(1, max_items - len(against))]
     chosen = {c.key for c in support + against}
     omitted = {c.key: c.value for c in parts if c.key not in chosen}
-    names = {str(c.evidence.get("title", c.label)) if c.kind == "history_item" else c.label: c.key
-             for c in parts if c.key not in chosen}
+    names = {
+        str(c.evidence.get("title", c.label)) if c.kind == "history_item" else c.label: c.key
+        for c in parts
+        if c.key not in chosen
+    }
     return ExplanationFacts(
-        user=expl.user, item=expl.item, title=expl.title, display=display_title(expl.title), score=expl.score,
-        rank=expl.rank, supporting=[_fact(c, mass) for c in support], holding_back=[_fact(c, mass) for c in against],
-        mass=mass, threshold=threshold, top_key=parts[0].key if parts else "", n_contributions=len(parts),
-        omitted=omitted, omitted_names=names,
+        user=expl.user,
+        item=expl.item,
+        title=expl.title,
+        display=display_title(expl.title),
+        score=expl.score,
+        rank=expl.rank,
+        supporting=[_fact(c, mass) for c in support],
+        holding_back=[_fact(c, mass) for c in against],
+        mass=mass,
+        threshold=threshold,
+        top_key=parts[0].key if parts else "",
+        n_contributions=len(parts),
+        omitted=omitted,
+        omitted_names=names,
     )

@@ -17,7 +17,15 @@ from langchain_core.language_models import BaseChatModel
 
 from assistant.explaining.checker import ClaimChecker
 from assistant.explaining.facts import ExplanationFacts, facts_for
-from assistant.explaining.writer import MAX_RETRIES, ExplainedItem, clean, prompt_messages, template_item, title_mask, write
+from assistant.explaining.writer import (
+    MAX_RETRIES,
+    ExplainedItem,
+    clean,
+    prompt_messages,
+    template_item,
+    title_mask,
+    write,
+)
 from assistant.language import normalize_language
 from assistant.llm import FALLBACK_ON, stream_text
 from scorer.attribution import Explanation
@@ -48,9 +56,15 @@ class Checks:
     screen: Callable[[str], str | None] = _no_objection
 
 
-def stream_explanation(expl: Explanation | ExplanationFacts, *, language: str = "en", llm: BaseChatModel | None = None,
-                       checker: ClaimChecker, max_retries: int = MAX_RETRIES,
-                       deadline: float | None = None) -> Iterator[StreamEvent]:
+def stream_explanation(
+    expl: Explanation | ExplanationFacts,
+    *,
+    language: str = "en",
+    llm: BaseChatModel | None = None,
+    checker: ClaimChecker,
+    max_retries: int = MAX_RETRIES,
+    deadline: float | None = None,
+) -> Iterator[StreamEvent]:
     """Facts at once, then the model's prose as it arrives, then the checked final text.
 
     If the streamed prose fails the check, the model is asked again (not streamed) with the checker's
@@ -76,14 +90,28 @@ def stream_explanation(expl: Explanation | ExplanationFacts, *, language: str = 
         yield StreamEvent("final", item=item, replaced=bool(parts))
         return
     text = clean("".join(parts))
-    item = write(facts, language=language, llm=llm, checker=checker, output="text", max_retries=max_retries,
-                 deadline=deadline, first=(text, mask.mask(text)))
+    item = write(
+        facts,
+        language=language,
+        llm=llm,
+        checker=checker,
+        output="text",
+        max_retries=max_retries,
+        deadline=deadline,
+        first=(text, mask.mask(text)),
+    )
     yield StreamEvent("final", item=item, replaced=item.fallback or item.attempts > 1)
 
 
-def write_explanations(explanations: Sequence[Explanation], language: str, llm: BaseChatModel | None, checks: Checks,
-                       on_event: Emit | None = None, llm_items: int | None = None,
-                       stream: bool = True) -> list[dict[str, Any]]:
+def write_explanations(
+    explanations: Sequence[Explanation],
+    language: str,
+    llm: BaseChatModel | None,
+    checks: Checks,
+    on_event: Emit | None = None,
+    llm_items: int | None = None,
+    stream: bool = True,
+) -> list[dict[str, Any]]:
     """One checked explanation per item (see the module docstring for the events).
 
     The first ``llm_items`` items are written by the model (all if None), the rest by the template,
@@ -112,8 +140,9 @@ def write_explanations(explanations: Sequence[Explanation], language: str, llm: 
     return out
 
 
-def _one(e: Explanation, language: str, model: BaseChatModel | None, checker: ClaimChecker, emit: Emit,
-         stream: bool) -> tuple[ExplainedItem, bool]:
+def _one(
+    e: Explanation, language: str, model: BaseChatModel | None, checker: ClaimChecker, emit: Emit, stream: bool
+) -> tuple[ExplainedItem, bool]:
     facts = facts_for(e)
     if not stream:
         return write(facts, language=language, llm=model, checker=checker), False

@@ -30,14 +30,29 @@ def _history_sentence(facts: ExplanationFacts, zh: bool) -> str:
         listed = join_list([_rated(f, True) for f in past], "zh")
         if rated:
             gave = "，".join(f"给《{f.name}》打了{f.rating:g}星" for f in past)
-            return pick([f"你{gave}，《{t}》和它们很接近。", f"你曾{gave}，所以推荐《{t}》。",
-                         f"参考你的评分：{listed}，《{t}》与它们相近。"], *seed)
+            return pick(
+                [
+                    f"你{gave}，《{t}》和它们很接近。",
+                    f"你曾{gave}，所以推荐《{t}》。",
+                    f"参考你的评分：{listed}，《{t}》与它们相近。",
+                ],
+                *seed,
+            )
         return pick([f"你看过{listed}，《{t}》和它们很接近。", f"《{t}》和你选过的{listed}很接近。"], *seed)
     listed = join_list([_rated(f, False) for f in past], "en")
     if rated:
-        return pick([f"You rated {listed}, and {t} sits close to them.", f"Your ratings of {listed} point to {t}.",
-                     f"{t} is close to what you rated: {listed}.", f"Going by your ratings of {listed}, {t} is a close match."], *seed)
-    return pick([f"{t} sits close to {listed} in your history.", f"{t} sits close to {listed}, which you chose."], *seed)
+        return pick(
+            [
+                f"You rated {listed}, and {t} sits close to them.",
+                f"Your ratings of {listed} point to {t}.",
+                f"{t} is close to what you rated: {listed}.",
+                f"Going by your ratings of {listed}, {t} is a close match.",
+            ],
+            *seed,
+        )
+    return pick(
+        [f"{t} sits close to {listed} in your history.", f"{t} sits close to {listed}, which you chose."], *seed
+    )
 
 
 def _feature_sentence(facts: ExplanationFacts, zh: bool, first: bool) -> str:
@@ -55,17 +70,33 @@ def _feature_sentence(facts: ExplanationFacts, zh: bool, first: bool) -> str:
             return pick(options, *seed)
         t = f"《{facts.display}》" if first else "它"
         return pick([f"{t}很受大家欢迎。", f"很多人都选择了{t}。", f"{t}的人气也很高。"], *seed) if pop else ""
-    tail = pick([" and is popular with many people", ", and many people chose it", ", and it is widely popular"], *seed, "pop") if pop else ""
+    tail = (
+        pick(
+            [" and is popular with many people", ", and many people chose it", ", and it is widely popular"],
+            *seed,
+            "pop",
+        )
+        if pop
+        else ""
+    )
     lead = facts.display if first else pick(["It", "It also", "This one"], *seed, "lead")
     if feats:
         options = [f"{lead} matches your taste for {names}{tail}.", f"{lead} fits your leaning towards {names}{tail}."]
         if share is not None and share.column == "genres":
-            options.append(f"{share.name} makes up {share.share_pct}% of your history, and this is {share.name} too{tail}.")
+            options.append(
+                f"{share.name} makes up {share.share_pct}% of your history, and this is {share.name} too{tail}."
+            )
         return pick(options, *seed)
     if pop:
         t = facts.display if first else "it"
-        return pick([f"{t[:1].upper()}{t[1:]} is popular with many people.", f"Many people chose {t}, too.",
-                     f"{t[:1].upper()}{t[1:]} is also popular with many people."], *seed)
+        return pick(
+            [
+                f"{t[:1].upper()}{t[1:]} is popular with many people.",
+                f"Many people chose {t}, too.",
+                f"{t[:1].upper()}{t[1:]} is also popular with many people.",
+            ],
+            *seed,
+        )
     return ""
 
 
@@ -75,9 +106,13 @@ def _against(f: Fact, zh: bool) -> str:
     if f.kind == "popularity":
         return "选择它的人不多" if zh else "it is not widely chosen"
     if zh:
-        return {"genres": f"它的{f.name_zh}元素", "year": f"它是{f.name_zh}的作品", "mpaa": f"它是{f.name_zh}"}.get(f.column or "", f.name_zh)
+        return {"genres": f"它的{f.name_zh}元素", "year": f"它是{f.name_zh}的作品", "mpaa": f"它是{f.name_zh}"}.get(
+            f.column or "", f.name_zh
+        )
     year = f"being from {f.name}" if f.name.startswith("the ") else f"being {f.name}"
-    return {"genres": f"its {f.name} side", "year": year, "mpaa": f"being {f.name}"}.get(f.column or "", f"its {f.name}")
+    return {"genres": f"its {f.name} side", "year": year, "mpaa": f"being {f.name}"}.get(
+        f.column or "", f"its {f.name}"
+    )
 
 
 def _against_sentence(facts: ExplanationFacts, zh: bool) -> str:

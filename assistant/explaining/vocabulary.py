@@ -65,8 +65,8 @@ def _title_entries(titles: Iterable[str]) -> Iterable[_Entry]:
             words = tuple(t.norm for t in toks)
             if not words:
                 continue
-            gaps = tuple(_punct(variant[a.end:b.start]) for a, b in zip(toks, toks[1:]))
-            tail = variant[toks[-1].end:].strip()
+            gaps = tuple(_punct(variant[a.end : b.start]) for a, b in zip(toks, toks[1:]))
+            tail = variant[toks[-1].end :].strip()
             has_year = year_of(variant) is not None
             core = [w for w in words if w not in _ARTICLES]
             if not has_year and (all(w.isdigit() for w in words) or (len(core) == 1 and len(core[0]) < 3)):
@@ -130,7 +130,9 @@ class Vocabulary:
                 pos = text.find(form, end)
         return out
 
-    def _scan(self, text: str, toks: list[Token], used: list[bool], index: dict[str, list[_Entry]], key) -> list[Mention]:
+    def _scan(
+        self, text: str, toks: list[Token], used: list[bool], index: dict[str, list[_Entry]], key
+    ) -> list[Mention]:
         out: list[Mention] = []
         keys = [key(t) for t in toks]
         i = 0
@@ -139,7 +141,7 @@ class Vocabulary:
             if not used[i]:
                 for entry in index.get(keys[i], ()):
                     n = len(entry.words)
-                    if tuple(keys[i:i + n]) == entry.words and self._joined(text, toks, i, n, used, entry):
+                    if tuple(keys[i : i + n]) == entry.words and self._joined(text, toks, i, n, used, entry):
                         hit = entry
                         break
             if hit is None:
@@ -162,15 +164,19 @@ class Vocabulary:
             if used[j]:
                 return False
             if j > i:
-                gap = text[toks[j - 1].end:toks[j].start]
+                gap = text[toks[j - 1].end : toks[j].start]
                 if entry.kind == "title":
                     # the text may drop a title's punctuation ("Star Trek First Contact") but not add any
-                    if len(gap) > 6 or has_cjk(gap) or (_punct(gap) and not any(_punct(gap) == g[j - i - 1] for g in entry.gaps)):
+                    if (
+                        len(gap) > 6
+                        or has_cjk(gap)
+                        or (_punct(gap) and not any(_punct(gap) == g[j - i - 1] for g in entry.gaps))
+                    ):
                         return False
                 elif len(gap) > 3 or gap.strip(" -/'’"):
                     return False
         if entry.strict:
-            return all(t.raw[:1].isupper() or t.norm in _ARTICLES for t in toks[i:i + n])
+            return all(t.raw[:1].isupper() or t.norm in _ARTICLES for t in toks[i : i + n])
         return True
 
 

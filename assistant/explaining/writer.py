@@ -66,8 +66,15 @@ class ExplainedItem:
 
     def public(self) -> dict[str, Any]:
         """The JSON shape the chat, the API and ``because ask --json`` show."""
-        return {"item": str(self.item), "title": self.title, "text": self.text, "claims": list(self.claims),
-                "checked": self.checked, "fallback": self.fallback, "attempts": self.attempts}
+        return {
+            "item": str(self.item),
+            "title": self.title,
+            "text": self.text,
+            "claims": list(self.claims),
+            "checked": self.checked,
+            "fallback": self.fallback,
+            "attempts": self.attempts,
+        }
 
 
 def title_mask(facts: ExplanationFacts, language: str) -> TitleMask:
@@ -76,19 +83,26 @@ def title_mask(facts: ExplanationFacts, language: str) -> TitleMask:
     return TitleMask(template_explanation(facts, language), (facts.display,)) if language == "zh" else NO_MASK
 
 
-def prompt_messages(facts: ExplanationFacts, language: str, output: str = "json",
-                    mask: TitleMask = NO_MASK) -> list[BaseMessage]:
+def prompt_messages(
+    facts: ExplanationFacts, language: str, output: str = "json", mask: TitleMask = NO_MASK
+) -> list[BaseMessage]:
     """System prompt (static: llama.cpp reuses its cache) + this item's checked draft to polish."""
     # the draft already names every fact with its sign: listing the facts again doubled the prompt (and the
     # time to the first word) without making the model's text more faithful
     draft = template_explanation(facts, language)
-    user = render("explain.md", item=_quoted(mask.mask(facts.display)), draft=_quoted(mask.mask(draft)),
-                  language=language, output=output)
+    user = render(
+        "explain.md",
+        item=_quoted(mask.mask(facts.display)),
+        draft=_quoted(mask.mask(draft)),
+        language=language,
+        output=output,
+    )
     return [SystemMessage(render("explain_system.md")), HumanMessage(user)]
 
 
-def retry_messages(messages: list[BaseMessage], answer: str, result: CheckResult, language: str,
-                   output: str = "json") -> list[BaseMessage]:
+def retry_messages(
+    messages: list[BaseMessage], answer: str, result: CheckResult, language: str, output: str = "json"
+) -> list[BaseMessage]:
     previous = json.dumps({"text": answer}, ensure_ascii=False) if output == "json" else answer
     note = render("explain_retry.md", problems=result.problems[:4], language=language, output=output)
     return [*messages, AIMessage(previous), HumanMessage(note)]
@@ -99,23 +113,45 @@ def clean(text: str) -> str:
     text = " ".join(str(text).split())
     for prefix in ("Explanation:", "Answer:", "解释：", "回答："):
         if text.startswith(prefix):
-            text = text[len(prefix):].strip()
+            text = text[len(prefix) :].strip()
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'“":
         text = text[1:-1].strip()
     return text
 
 
-def template_item(facts: ExplanationFacts, language: str, checker: ClaimChecker, problems: Sequence[str] = (),
-                  attempts: int = 0, error: Exception | None = None) -> ExplainedItem:
+def template_item(
+    facts: ExplanationFacts,
+    language: str,
+    checker: ClaimChecker,
+    problems: Sequence[str] = (),
+    attempts: int = 0,
+    error: Exception | None = None,
+) -> ExplainedItem:
     """The template explanation, checked like any other text."""
     text = template_explanation(facts, language)
-    return _item(facts, language, text, checker(text, facts, language), fallback=True, problems=problems,
-                 attempts=attempts, error=error)
+    return _item(
+        facts,
+        language,
+        text,
+        checker(text, facts, language),
+        fallback=True,
+        problems=problems,
+        attempts=attempts,
+        error=error,
+    )
 
 
-def write(facts: ExplanationFacts, *, language: str, llm: BaseChatModel | None, checker: ClaimChecker,
-          output: str = "json", max_retries: int = MAX_RETRIES, deadline: float | None = None,
-          first: tuple[str, str] | None = None) -> ExplainedItem:
+def write(
+    facts: ExplanationFacts,
+    *,
+    language: str,
+    llm: BaseChatModel | None,
+    checker: ClaimChecker,
+    output: str = "json",
+    max_retries: int = MAX_RETRIES,
+    deadline: float | None = None,
+    first: tuple[str, str] | None = None,
+) -> ExplainedItem:
     """The model's text if it passes ``checker`` within ``1 + max_retries`` attempts, else the template.
 
     ``output`` is "json" (a JSON-schema answer) or "text". ``first`` = (restored text, text as the model
@@ -151,22 +187,43 @@ def write(facts: ExplanationFacts, *, language: str, llm: BaseChatModel | None, 
     return template_item(facts, language, checker, problems, attempts)
 
 
-def explain_facts(facts: ExplanationFacts, *, language: str = "en", llm: BaseChatModel | None = None,
-                  checker: ClaimChecker, deadline: float | None = None,
-                  max_retries: int = MAX_RETRIES) -> ExplainedItem:
+def explain_facts(
+    facts: ExplanationFacts,
+    *,
+    language: str = "en",
+    llm: BaseChatModel | None = None,
+    checker: ClaimChecker,
+    deadline: float | None = None,
+    max_retries: int = MAX_RETRIES,
+) -> ExplainedItem:
     """One item's explanation from its facts (JSON answers): model text if it passes the checker, else the template."""
     return write(facts, language=language, llm=llm, checker=checker, deadline=deadline, max_retries=max_retries)
 
 
-def explain_items(explanations: Sequence[Explanation], *, language: str = "en", llm: BaseChatModel | None = None,
-                  checker: ClaimChecker, timeout: float | None = None, max_items: int = MAX_ITEMS,
-                  max_retries: int = MAX_RETRIES) -> list[ExplainedItem]:
+def explain_items(
+    explanations: Sequence[Explanation],
+    *,
+    language: str = "en",
+    llm: BaseChatModel | None = None,
+    checker: ClaimChecker,
+    timeout: float | None = None,
+    max_items: int = MAX_ITEMS,
+    max_retries: int = MAX_RETRIES,
+) -> list[ExplainedItem]:
     """Checked explanations for several items. ``timeout`` (seconds) bounds the model's total time over
     all items; items left when it runs out get the template. Never raises for the model's sake."""
     deadline = None if timeout is None else time.monotonic() + timeout
-    return [explain_facts(facts_for(e, max_items=max_items), language=language, llm=llm, checker=checker,
-                          deadline=deadline, max_retries=max_retries)
-            for e in explanations]
+    return [
+        explain_facts(
+            facts_for(e, max_items=max_items),
+            language=language,
+            llm=llm,
+            checker=checker,
+            deadline=deadline,
+            max_retries=max_retries,
+        )
+        for e in explanations
+    ]
 
 
 def _ask(llm: BaseChatModel, messages: list[BaseMessage], output: str, retry: bool) -> str:
@@ -176,10 +233,30 @@ def _ask(llm: BaseChatModel, messages: list[BaseMessage], output: str, retry: bo
     return generate(llm, messages, **extra)
 
 
-def _item(facts: ExplanationFacts, language: str, text: str, res: CheckResult, *, fallback: bool,
-          problems: Sequence[str], attempts: int, error: Exception | None = None) -> ExplainedItem:
-    return ExplainedItem(facts.item, facts.title, text, [c.to_dict() for c in res.claims], res.ok, fallback,
-                         facts.to_dict(), language, list(problems), attempts, error)
+def _item(
+    facts: ExplanationFacts,
+    language: str,
+    text: str,
+    res: CheckResult,
+    *,
+    fallback: bool,
+    problems: Sequence[str],
+    attempts: int,
+    error: Exception | None = None,
+) -> ExplainedItem:
+    return ExplainedItem(
+        facts.item,
+        facts.title,
+        text,
+        [c.to_dict() for c in res.claims],
+        res.ok,
+        fallback,
+        facts.to_dict(),
+        language,
+        list(problems),
+        attempts,
+        error,
+    )
 
 
 def _quoted(text: str) -> str:

@@ -44,8 +44,7 @@ def translate_errors(chat_model: Any) -> Iterator[None]:
         raise
     except openai.APITimeoutError as err:
         raise LanguageModelError(
-            f"the language model at {where} did not answer within "
-            f"{getattr(chat_model, 'request_timeout', '?')} s.",
+            f"the language model at {where} did not answer within {getattr(chat_model, 'request_timeout', '?')} s.",
             "ask a shorter question, raise BECAUSE_LLM_TIMEOUT, or use a smaller/faster model.",
         ) from err
     except openai.APIConnectionError as err:
@@ -61,8 +60,7 @@ def translate_errors(chat_model: Any) -> Iterator[None]:
     except (openai.OpenAIError, httpx.HTTPError, ValueError, TypeError, AttributeError, KeyError) as err:
         # an endpoint that answers something that is not an OpenAI chat completion
         raise LanguageModelError(
-            f"the language model at {where} gave an unreadable answer ({type(err).__name__}: "
-            f"{_short(str(err))}).",
+            f"the language model at {where} gave an unreadable answer ({type(err).__name__}: {_short(str(err))}).",
             "check that OPENAI_BASE_URL points at an OpenAI-compatible /v1 endpoint.",
         ) from err
     except Exception as err:  # noqa: BLE001 - a client or a local model failing in its own way
@@ -148,7 +146,9 @@ def stream_text(chat_model: "BaseChatModel", messages: Messages, **kwargs: Any) 
 def _chunk_text(chunk: Any) -> str:
     content = getattr(chunk, "content", chunk)
     if isinstance(content, list):
-        return "".join(p if isinstance(p, str) else str(p.get("text", "")) for p in content if isinstance(p, (str, dict)))
+        return "".join(
+            p if isinstance(p, str) else str(p.get("text", "")) for p in content if isinstance(p, (str, dict))
+        )
     return content if isinstance(content, str) else ""
 
 

@@ -111,7 +111,8 @@ class LLMQueue:
                     raise ModelBusy(
                         f"the local language model is busy: waited {timeout_s:.1f} s for a turn "
                         f"({ahead} other request(s) waiting, {self._in_use} running).",
-                        "try again in a moment; until then answers use the template explanations.")
+                        "try again in a moment; until then answers use the template explanations.",
+                    )
                 self._cond.wait(left)
             waited = time.monotonic() - ticket.queued_at
             self._waits.append(waited)
@@ -163,11 +164,18 @@ class LLMQueue:
         """Counts and queue-wait percentiles (seconds) over the last ``window`` granted requests."""
         with self._cond:
             waits = list(self._waits)
-            return {"slots": self.slots, "running": self._in_use, "waiting": self.waiting,
-                    "waiting_sessions": len(self._waiting), "max_waiting": self._max_waiting,
-                    "served": self._served, "timeouts": self._timeouts,
-                    "wait_p50_s": _round(percentile(waits, 0.5)), "wait_p95_s": _round(percentile(waits, 0.95)),
-                    "wait_max_s": _round(max(waits) if waits else None)}
+            return {
+                "slots": self.slots,
+                "running": self._in_use,
+                "waiting": self.waiting,
+                "waiting_sessions": len(self._waiting),
+                "max_waiting": self._max_waiting,
+                "served": self._served,
+                "timeouts": self._timeouts,
+                "wait_p50_s": _round(percentile(waits, 0.5)),
+                "wait_p95_s": _round(percentile(waits, 0.95)),
+                "wait_max_s": _round(max(waits) if waits else None),
+            }
 
 
 def _round(value: float | None) -> float | None:

@@ -36,15 +36,17 @@ class QueuedChatOpenAI(ChatOpenAI):
         self._queue = queue
         return self
 
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None,
-                  **kwargs: Any) -> ChatResult:
+    def _generate(
+        self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any
+    ) -> ChatResult:
         if self._queue is None:
             return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
         with self._queue.slot(timeout_s=self.queue_timeout_s):
             return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
 
-    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None,
-                **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+    def _stream(
+        self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any
+    ) -> Iterator[ChatGenerationChunk]:
         with self._queue.slot(timeout_s=self.queue_timeout_s) if self._queue is not None else nullcontext():
             deadline = scope_deadline()
             if self.stream_timeout_s is not None:  # counted from the turn at the model, not from the queue
@@ -56,7 +58,8 @@ class QueuedChatOpenAI(ChatOpenAI):
                     if deadline is not None and time.monotonic() > deadline:
                         raise LanguageModelError(
                             "the language model did not finish its answer in the time this turn allows.",
-                            "ask again, raise BECAUSE_LLM_TIMEOUT, or use a smaller, faster model.")
+                            "ask again, raise BECAUSE_LLM_TIMEOUT, or use a smaller, faster model.",
+                        )
                     yield chunk
             finally:
                 close = getattr(chunks, "close", None)

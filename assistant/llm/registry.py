@@ -214,9 +214,7 @@ def _assemble(model: LocalModel, parts: Iterable[Path], target: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def ensure_model_file(
-    name: str, home: Path, models: Mapping[str, LocalModel] | None = None
-) -> Path:
+def ensure_model_file(name: str, home: Path, models: Mapping[str, LocalModel] | None = None) -> Path:
     """Path of the verified GGUF for ``name``, assembling ``<home>/llm/<name>.gguf`` on first use.
 
     Raises ``ModelFileError`` when a package is missing or any hash differs (nothing is loaded).
@@ -242,7 +240,6 @@ def ensure_model_file(
         model,
         target,
         sidecar,
-        f"delete {target}; the next start assembles it again from the part packages "
-        f"({model.pip_command()}).",
+        f"delete {target}; the next start assembles it again from the part packages ({model.pip_command()}).",
     )
     return target

@@ -178,8 +178,7 @@ class EmbeddedServer:
                 last = str(err)
             if time.monotonic() >= deadline:
                 raise LanguageModelError(
-                    f"the embedded language model at {self.address} was not healthy after "
-                    f"{timeout_s:.0f} s ({last}).",
+                    f"the embedded language model at {self.address} was not healthy after {timeout_s:.0f} s ({last}).",
                     "check memory and the model file, or raise start_timeout_s.",
                 )
             time.sleep(0.2)

@@ -39,12 +39,14 @@ class FunctionModel(BaseChatModel):
         self.calls.append((list(messages), options))
         return self.function(messages, options)
 
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None,
-                  **kwargs: Any) -> ChatResult:
+    def _generate(
+        self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any
+    ) -> ChatResult:
         return ChatResult(generations=[ChatGeneration(message=AIMessage(self._answer(messages, kwargs)))])
 
-    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None,
-                **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+    def _stream(
+        self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any
+    ) -> Iterator[ChatGenerationChunk]:
         for n, word in enumerate(self._answer(messages, kwargs).split(" ")):
             yield ChatGenerationChunk(message=AIMessageChunk(content=("" if n == 0 else " ") + word))
 

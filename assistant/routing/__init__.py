@@ -10,7 +10,7 @@
 from assistant.routing.conditions import Lexicon, constraints_in
 from assistant.routing.decision import Decision
 from assistant.routing.intent_model import IntentModel, shared_model
-from assistant.routing.prompt import ROUTES, ROUTER_SCHEMA
+from assistant.routing.prompt import ROUTER_SCHEMA, ROUTES
 from assistant.routing.router import CONFIDENT, Router
 from assistant.routing.rules import fast_route, looks_like_hijack
 

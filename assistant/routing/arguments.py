@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.routing.conditions import Lexicon, absolute_filters, constraints_in, search_query
-from tools.session import Session
 from assistant.routing.titles import HYPOTHETICAL_REMOVE, TitleFinder, feedback_kind, position_in
+from tools.session import Session
 
 
 def item_ref(text: str, session: Session, finder: TitleFinder, *, other_only: bool = False) -> str | None:

@@ -35,40 +35,94 @@ class Lexicon:
         return self.words.get(t)
 
     def find(self, text: str) -> list[tuple[int, str]]:
-        return [(m.start(), self.words[m.group(1).lower()]) for m in self.pattern.finditer(text)] if self.pattern else []
+        return (
+            [(m.start(), self.words[m.group(1).lower()]) for m in self.pattern.finditer(text)] if self.pattern else []
+        )
 
 
 # ---- constraints --------------------------------------------------------------------------------
-_NEG = r"(?:no|not|without|exclude|excluding|skip|avoid|except|nothing|none of|don'?t want|do not want|no more|not into|hate)\s+(?:any\s+|more\s+)?"
+_NEG = (
+    r"(?:no|not|without|exclude|excluding|skip|avoid|except|nothing|none of|don'?t want|do not want|no more|"
+    r"not into|hate)\s+(?:any\s+|more\s+)?"
+)
 _NEG_ZH = r"(?:不要|不想看|不想要|别|不看|除了|排除|去掉|别给我|不喜欢)"
 _RELATIVE = [
-    ("shorter", r"\bshorter\b|\bless long\b|\b(?:not|nothing) (?:so |too )?long\b|\bquick(?:er)? (?:watch|one)s?\b|不要太长|别太长|短一?点|更短|短些|短的"),
+    (
+        "shorter",
+        r"\bshorter\b|\bless long\b|\b(?:not|nothing) (?:so |too )?long\b|\bquick(?:er)? (?:watch|one)s?\b"
+        r"|不要太长|别太长|短一?点|更短|短些|短的",
+    ),
     ("longer", r"\blonger\b|长一?点|更长|长些"),
     ("more recent", r"\bmore recent\b|\bnewer\b|\brecent\b|\bmodern\b|新一?点|更新|最近的|新些|新的"),
     ("older", r"\bolder\b|\bclassics?\b|\bold ones\b|老一?点|旧一?点|更老|更早|经典|老片"),
 ]
 _NUMERIC = [
-    (re.compile(r"(?:under|less than|shorter than|below|at most|max(?:imum)?|within)\s+(\d{2,3})\s*(?:min|mins|minutes)\b|(\d{2,3})\s*分钟(?:以内|以下|之内)", re.I), "runtime<{}"),
-    (re.compile(r"(?:over|more than|longer than|at least)\s+(\d{2,3})\s*(?:min|mins|minutes)\b|(\d{2,3})\s*分钟(?:以上)", re.I), "runtime>{}"),
-    (re.compile(r"\b((?:19|20)\d\d)\s*年(?:上映|出品|拍|的(?=.{0,8}(?:电影|片)))|\b(?:released|made|from)\s+in\s+((?:19|20)\d\d)\b", re.I), "year={}"),
-    (re.compile(r"(?:after|since|from|newer than)\s+((?:19|20)\d\d)\b|((?:19|20)\d\d)\s*年(?:以后|之后|后|以来)", re.I), "year>={}"),
-    (re.compile(r"(?:before|older than|earlier than|until)\s+((?:19|20)\d\d)\b|((?:19|20)\d\d)\s*年(?:以前|之前|前)", re.I), "year<{}"),
+    (
+        re.compile(
+            r"(?:under|less than|shorter than|below|at most|max(?:imum)?|within)\s+(\d{2,3})\s*(?:min|mins|minutes)\b"
+            r"|(\d{2,3})\s*分钟(?:以内|以下|之内)",
+            re.I,
+        ),
+        "runtime<{}",
+    ),
+    (
+        re.compile(
+            r"(?:over|more than|longer than|at least)\s+(\d{2,3})\s*(?:min|mins|minutes)\b|(\d{2,3})\s*分钟(?:以上)",
+            re.I,
+        ),
+        "runtime>{}",
+    ),
+    (
+        re.compile(
+            r"\b((?:19|20)\d\d)\s*年(?:上映|出品|拍|的(?=.{0,8}(?:电影|片)))|\b(?:released|made|from)\s+in\s+((?:19|20)\d\d)\b",
+            re.I,
+        ),
+        "year={}",
+    ),
+    (
+        re.compile(
+            r"(?:after|since|from|newer than)\s+((?:19|20)\d\d)\b|((?:19|20)\d\d)\s*年(?:以后|之后|后|以来)", re.I
+        ),
+        "year>={}",
+    ),
+    (
+        re.compile(
+            r"(?:before|older than|earlier than|until)\s+((?:19|20)\d\d)\b|((?:19|20)\d\d)\s*年(?:以前|之前|前)", re.I
+        ),
+        "year<{}",
+    ),
 ]
-_FRESH = re.compile(r"^(?:(?:show|give)\s+me\s+|let'?s\s+see\s+)?(?:some\s+)?(?:more|others|other\s+ones|new\s+ones|different\s+ones|another\s+(?:set|batch|list|few)|a\s+different\s+(?:set|batch|list)|next(?:\s+ones)?)(?:\s+please)?$"
-                    r"|换一批|换一些|换几部|再来几|还有别的|其他的|别的推荐|新的一批", re.I)
+_FRESH = re.compile(
+    r"^(?:(?:show|give)\s+me\s+|let'?s\s+see\s+)?(?:some\s+)?(?:more|others|other\s+ones|new\s+ones|different\s+ones|another\s+(?:set|batch|list|few)|a\s+different\s+(?:set|batch|list)|next(?:\s+ones)?)(?:\s+please)?$"
+    r"|换一批|换一些|换几部|再来几|还有别的|其他的|别的推荐|新的一批",
+    re.I,
+)
 _DECADE = re.compile(r"\b(?:the\s+)?(?:(19|20)?([0-9])0)'?s\b|(?:(19|20)?([0-9])0)\s*年代")
-_CLEAR = re.compile(r"\bany (?:length|genre|year)\b|\bclear (?:the |all )?(?:constraints|filters)\b|\breset\b|\bstart over\b|\bno (?:constraints|filters)\b|不限|清除条件|重新开始|取消条件", re.I)
-_K = re.compile(r"\b(?:top\s+)?(\d{1,2})\s+(?:more\s+)?(?:movies?|films?|items?|recommendations|suggestions|picks|ones|things|titles)\b|\b(?:give|show|recommend|suggest|pick)(?:\s+me)?\s+(\d{1,2})\b|(\d{1,2}|[一二两三四五六七八九十])\s*[部个条本](?!\s*(?:半\s*)?(?:小时|钟头|月|星期|人|朋友))", re.I)
+_CLEAR = re.compile(
+    r"\bany (?:length|genre|year)\b|\bclear (?:the |all )?(?:constraints|filters)\b|\breset\b|\bstart over\b"
+    r"|\bno (?:constraints|filters)\b|不限|清除条件|重新开始|取消条件",
+    re.I,
+)
+_K = re.compile(
+    r"\b(?:top\s+)?(\d{1,2})\s+(?:more\s+)?(?:movies?|films?|items?|recommendations|suggestions|picks|ones|things|titles)\b|\b(?:give|show|recommend|suggest|pick)(?:\s+me)?\s+(\d{1,2})\b|(\d{1,2}|[一二两三四五六七八九十])\s*[部个条本](?!\s*(?:半\s*)?(?:小时|钟头|月|星期|人|朋友))",
+    re.I,
+)
 _ZH_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
-_HOURS = re.compile(r"(?:under|less\s+than|shorter\s+than|below|at\s+most|no\s+more\s+than|within)\s+(an?|one|two|three|\d(?:\.5)?)\s*(?:hours?|hrs?|h)\b"
-                    r"|([一二两三]|\d)\s*个?\s*(半)?\s*(?:小时|钟头)(?:以内|以下|之内|内)", re.I)
+_HOURS = re.compile(
+    r"(?:under|less\s+than|shorter\s+than|below|at\s+most|no\s+more\s+than|within)\s+(an?|one|two|three|\d(?:\.5)?)\s*(?:hours?|hrs?|h)\b"
+    r"|([一二两三]|\d)\s*个?\s*(半)?\s*(?:小时|钟头)(?:以内|以下|之内|内)",
+    re.I,
+)
 _HOUR_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "一": 1, "二": 2, "两": 2, "三": 3}
 _ABSOLUTE = re.compile(r"^(?:genres=|year(?:>=|<=|<|>|=)|runtime(?:<|>|<=|>=))")
-_QUERY_FILLER = re.compile(r"^(?:(?:can|could|would)\s+(?:you|u)\s+|please\s+|pls\s+|i(?:'m|\s+am)\s+looking\s+for\s+|looking\s+for\s+|i\s+want\s+|find\s+(?:me\s+)?|search\s+(?:for\s+)?"
-                           r"|show\s+me\s+|list\s+(?:some\s+|me\s+)?|are\s+there\s+(?:any\s+)?|is\s+there\s+(?:a|an|any)\s+|do\s+you\s+have\s+(?:any\s+)?|any(?:thing|one)?\s+|something\s+)+"
-                           r"|^(?:有没有|有没|帮我找找?|帮我搜一?下?|找一?下|找找|搜一?下|我想找|我想看)+", re.I)
+_QUERY_FILLER = re.compile(
+    r"^(?:(?:can|could|would)\s+(?:you|u)\s+|please\s+|pls\s+|i(?:'m|\s+am)\s+looking\s+for\s+|looking\s+for\s+|i\s+want\s+|find\s+(?:me\s+)?|search\s+(?:for\s+)?"
+    r"|show\s+me\s+|list\s+(?:some\s+|me\s+)?|are\s+there\s+(?:any\s+)?|is\s+there\s+(?:a|an|any)\s+|do\s+you\s+have\s+(?:any\s+)?|any(?:thing|one)?\s+|something\s+)+"
+    r"|^(?:有没有|有没|帮我找找?|帮我搜一?下?|找一?下|找找|搜一?下|我想找|我想看)+",
+    re.I,
+)
 
 
 def absolute_filters(found: list[str]) -> list[str]:
@@ -105,7 +159,7 @@ def constraints_in(text: str, lex: Lexicon) -> tuple[list[str], int | None]:
         found.append(f"year={start}..{start + 9}")
     negated = set()
     for m in re.finditer(rf"(?:{_NEG}|{_NEG_ZH})", text, re.I):
-        hits = lex.find(text[m.end():m.end() + 24])
+        hits = lex.find(text[m.end() : m.end() + 24])
         if hits and hits[0][0] <= 1:
             negated.add(hits[0][1])
     for g in sorted(negated):

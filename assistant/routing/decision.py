@@ -11,4 +11,6 @@ class Decision:
     tool: str  # a tool name, or "answer"
     args: dict[str, Any] = field(default_factory=dict)
     source: str = "rule"  # "rule" | "intent" | "llm" | "fallback"
-    firm: bool = False  # a rule that reads the conversation or guards the assistant: the intent model does not overrule it
+    firm: bool = (
+        False  # a rule that reads the conversation or guards the assistant: the intent model does not overrule it
+    )

@@ -67,7 +67,7 @@ def normalise(text: str, mentions: Sequence[Any]) -> str:
     """A live message with the titles found in it (``title_intent.Mention``) turned into title tokens."""
     out = text
     for m in sorted(mentions, key=lambda m: -m.start):
-        out = out[:m.start] + (SHOWN if m.shown else OTHER) + out[m.end:]
+        out = out[: m.start] + (SHOWN if m.shown else OTHER) + out[m.end :]
     return out.lower()
 
 

@@ -25,9 +25,12 @@ ROUTER_SCHEMA: dict[str, Any] = {
     },
     "required": ["tool", "args"],
 }
-_CONDITION_LIKE = re.compile(r"^[\w' -]+?\s*(?:!=|>=|<=|=|<|>)\s*[\w.,' -]+$"
-                             r"|^(?:shorter|longer|more recent|newer|recent|older|not shown|clear"
-                             r"|(?:no|not|without|only|just)\s+[\w' -]+)$", re.I)
+_CONDITION_LIKE = re.compile(
+    r"^[\w' -]+?\s*(?:!=|>=|<=|=|<|>)\s*[\w.,' -]+$"
+    r"|^(?:shorter|longer|more recent|newer|recent|older|not shown|clear"
+    r"|(?:no|not|without|only|just)\s+[\w' -]+)$",
+    re.I,
+)
 _SLOTS = re.compile(r"\{shown\d\}|\{seen2?\}|\{unseen\}")
 
 
@@ -50,7 +53,9 @@ def context_block(session: Session, message: str, n_shown: int = 5, examples: Se
         lines.append("Similar requests: " + "; ".join(example_line(e) for e in examples))
     if session.shown:
         shown = session.shown[:n_shown]
-        lines.append("Shown: " + " | ".join(f"{i} {json.dumps(s.title, ensure_ascii=False)}" for i, s in enumerate(shown, 1)))
+        lines.append(
+            "Shown: " + " | ".join(f"{i} {json.dumps(s.title, ensure_ascii=False)}" for i, s in enumerate(shown, 1))
+        )
     if session.constraints:
         lines.append("Constraints: " + ", ".join(session.constraints))
     lines.append("Message: " + json.dumps(message.strip()[:500], ensure_ascii=False))

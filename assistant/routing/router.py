@@ -64,8 +64,15 @@ class Router:
     ``intent`` is the learned intent model; "shared" trains (once per process) the one on every labelled
     file, None leaves it out (rules, then the language model, as before it existed)."""
 
-    def __init__(self, llm: BaseChatModel | None, *, catalogue: str, genres: list[str], titles: Sequence[str] = (),
-                 intent: IntentModel | str | None = "shared") -> None:
+    def __init__(
+        self,
+        llm: BaseChatModel | None,
+        *,
+        catalogue: str,
+        genres: list[str],
+        titles: Sequence[str] = (),
+        intent: IntentModel | str | None = "shared",
+    ) -> None:
         self.llm = llm
         self.lexicon = Lexicon(genres)
         self.titles = finder_for(tuple(titles))
@@ -73,8 +80,9 @@ class Router:
         self._intent = intent
         self.few_shot = FEW_SHOT
 
-    def decide(self, session: Session, message: str, *, model_usable: bool = True,
-               on_model_error: OnModelError | None = None) -> Decision:
+    def decide(
+        self, session: Session, message: str, *, model_usable: bool = True, on_model_error: OnModelError | None = None
+    ) -> Decision:
         """The step for ``message``. The language model is asked only if ``model_usable``; when it fails,
         ``on_model_error(err)`` is called and the decision is made without it. Never raises for a model error."""
         heard = Heard(self.fast(session, message), lambda: self.ranked(session, message))
@@ -90,7 +98,9 @@ class Router:
                     on_model_error(err)
                 return None
 
-        def settle(rule: Decision, other: str) -> Decision:  # the model chooses between the two; the rule stands without it
+        def settle(
+            rule: Decision, other: str
+        ) -> Decision:  # the model chooses between the two; the rule stands without it
             chosen = ask([rule.tool, other])
             return rule if chosen is None or chosen.tool == rule.tool else self._complete(session, message, chosen)
 
@@ -99,21 +109,41 @@ class Router:
 
         fallback = lambda: self.without_model(session, message)  # noqa: E731 - one row's last resort
         table: list[tuple[str, Callable[[], bool], Callable[[], Decision | None]]] = [
-            ("a firm rule: guards, follow-ups that read the conversation",
-             lambda: rule is not None and rule.firm, lambda: rule),
-            ("no intent model: a rule",
-             lambda: heard.ranked is None and rule is not None, lambda: rule),
-            ("no intent model, no rule: the language model among all tools",
-             lambda: heard.ranked is None, lambda: ask(ROUTES) or fallback()),
-            ("a rule the intent model agrees with, or is unsure against",
-             lambda: rule is not None and (rule.tool == heard.top or not heard.confident), lambda: rule),
-            ("a rule the intent model confidently disagrees with: the language model settles it",
-             lambda: rule is not None, lambda: settle(rule, heard.top)),
-            ("no rule, a confident intent model: its tool, arguments read from the message (else asked for)",
-             lambda: heard.confident, lambda: from_intent(heard.top) or ask([heard.top]) or fallback()),
-            ("no rule, an unsure intent model: the language model among its top candidates",
-             lambda: True, lambda: self._among(session, message, ask, [t for t, _ in heard.ranked[:CANDIDATES]])
-             or from_intent(heard.top) or fallback()),
+            (
+                "a firm rule: guards, follow-ups that read the conversation",
+                lambda: rule is not None and rule.firm,
+                lambda: rule,
+            ),
+            ("no intent model: a rule", lambda: heard.ranked is None and rule is not None, lambda: rule),
+            (
+                "no intent model, no rule: the language model among all tools",
+                lambda: heard.ranked is None,
+                lambda: ask(ROUTES) or fallback(),
+            ),
+            (
+                "a rule the intent model agrees with, or is unsure against",
+                lambda: rule is not None and (rule.tool == heard.top or not heard.confident),
+                lambda: rule,
+            ),
+            (
+                "a rule the intent model confidently disagrees with: the language model settles it",
+                lambda: rule is not None,
+                lambda: settle(rule, heard.top),
+            ),
+            (
+                "no rule, a confident intent model: its tool, arguments read from the message (else asked for)",
+                lambda: heard.confident,
+                lambda: from_intent(heard.top) or ask([heard.top]) or fallback(),
+            ),
+            (
+                "no rule, an unsure intent model: the language model among its top candidates",
+                lambda: True,
+                lambda: (
+                    self._among(session, message, ask, [t for t, _ in heard.ranked[:CANDIDATES]])
+                    or from_intent(heard.top)
+                    or fallback()
+                ),
+            ),
         ]
         for _why, holds, then in table:
             if holds():
@@ -163,8 +193,9 @@ class Router:
         return [SystemMessage(self.system), HumanMessage(context_block(session, message, examples=examples))]
 
     # ---- helpers ---------------------------------------------------------------------------------
-    def _among(self, session: Session, message: str, ask: Callable[[Sequence[str]], Decision | None],
-               candidates: list[str]) -> Decision | None:
+    def _among(
+        self, session: Session, message: str, ask: Callable[[Sequence[str]], Decision | None], candidates: list[str]
+    ) -> Decision | None:
         chosen = ask(candidates)
         return None if chosen is None else self._complete(session, message, chosen)
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import httpx
 
-from test_webapp_support import SECRET, LiveServer
+from support.webapp import SECRET, LiveServer
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 JUNK = b'{"id": "x", "choices": [{"message": \x00\xff<html>not json'
 
 
@@ -91,18 +91,25 @@ class AppProcess:
     """``python app.py`` as a real child process on a free loopback port (no language model)."""
 
     def __init__(self, home: Path, extra_env: dict[str, str] | None = None, timeout_s: float = 180.0) -> None:
-        from test_webapp_support import free_port
+        from support.webapp import free_port
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "BECAUSE_TOKEN_SECRET": SECRET, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
         self.log = open(home / "app.log", "wb")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--home", str(home), "--no-llm", "--port", str(self.port)],
-                                     cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "app.py"), "--home", str(home), "--no-llm", "--port", str(self.port)],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"app.py exited with {self.proc.returncode}: {(home / 'app.log').read_text()[-2000:]}")
+                raise RuntimeError(
+                    f"app.py exited with {self.proc.returncode}: {(home / 'app.log').read_text()[-2000:]}"
+                )
             try:
                 if httpx.get(self.url + "/api/health", timeout=2).status_code == 200:
                     return

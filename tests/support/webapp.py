@@ -56,8 +56,8 @@ def make_services(home: Path, rec: Any, **kwargs: Any) -> Any:
 @lru_cache(maxsize=1)
 def live_server(home: str) -> LiveServer:
     """The full app (API + Gradio UI) over the tiny ml-100k model, templates only (no language model)."""
-    from agent_support import tiny_recommender
     from scorer.pipeline import save_active
+    from support.agent import tiny_recommender
     from webapp.server import create_app
 
     rec = tiny_recommender()
