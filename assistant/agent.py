@@ -27,8 +27,9 @@ from assistant.llm import LanguageModelError, generate
 from assistant.llm.health import ModelHealth
 from assistant.loop import AgentLoop, tool_results_since
 from assistant.replies import error_reply, help_text, notice, reply_for
-from assistant.routing import Router, looks_like_hijack
+from assistant.routing import IntentModel, Router, looks_like_hijack
 from assistant.screens import Screens
+from catalogue import Catalogue
 from prompts import render
 from scorer import Recommendation, Recommender
 from tools import Session, ToolContext, ToolResult, make_tools, run_tool
@@ -61,7 +62,7 @@ class Assistant:
         rec: Recommender,
         session: Session,
         *,
-        catalogue: Any | None = None,
+        catalogue: Catalogue | None = None,
         store: Any | None = None,
         llm: BaseChatModel | None = None,
         model: BaseChatModel | None = None,
@@ -69,7 +70,7 @@ class Assistant:
         catalogue_name: str | None = None,
         llm_explanations: int | None = 1,
         stream_explanations: bool = True,
-        intent: Any = "shared",
+        intent: IntentModel | str | None = "shared",
     ) -> None:
         self.rec, self.session, self.llm = rec, session, llm
         self.explain_llm = llm if explain_llm == "same" else explain_llm

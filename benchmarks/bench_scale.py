@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import sys
 import time
@@ -38,31 +36,12 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from machine import loadavg, machine  # the helper beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scorer.model import ScorerParams, contributions, score_history  # noqa: E402
-
-
-def machine() -> str:
-    cpu, mem = platform.processor() or "unknown CPU", "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                mem = f"{int(line.split()[1]) / 1024**2:.1f} GiB RAM"
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} CPUs ({cpu}), {mem}, Python {platform.python_version()}, numpy {np.__version__}"
-
-
-def loadavg() -> str:
-    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def alternate(base, cand, repeat: int) -> tuple[list[float], list[float]]:

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from scorer.recommender import History, Recommender, UserRef
-from tools.session import FeedbackStore, Session, SessionFeedback
+from tools.session import FeedbackStore, Session, SessionFeedback, likes_any, turned_down, with_liked
 
 
 @dataclass
@@ -65,13 +65,11 @@ class ToolContext:
 
     def user_ref(self) -> UserRef:
         """The bound user as the scorer sees them: their id, or their history plus items liked here."""
-        liked = [i for i, kind in self.feedback.all().items() if kind == "liked"]
-        if self.session.user is not None and not liked:
+        feedback = self.feedback.all()
+        if self.session.user is not None and not likes_any(feedback):
             return self.session.user
-        history = self.base_history()
-        history.update({i: None for i in liked if i not in history})
-        return history
+        return with_liked(self.base_history(), feedback)
 
     def excluded(self) -> set[str]:
         """Items the user turned down in this session: never recommended again here."""
-        return {i for i, kind in self.feedback.all().items() if kind in ("disliked", "not_interested")}
+        return turned_down(self.feedback.all())

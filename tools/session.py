@@ -12,6 +12,7 @@ import os
 import re
 import tempfile
 import uuid
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -165,6 +166,21 @@ def open_session(home: Path, session_id: str | None, user: str) -> Session:
     if found.user != str(user):
         raise InputError(f"session '{session_id}' belongs to another user.", "use a new --session id for this user.")
     return found
+
+
+def turned_down(feedback: Mapping[str, str]) -> set[str]:
+    """Items disliked or marked not interested: never recommended again."""
+    return {i for i, kind in feedback.items() if kind in ("disliked", "not_interested")}
+
+
+def with_liked(history: dict[str, float | None], feedback: Mapping[str, str]) -> dict[str, float | None]:
+    """``history`` with the items liked in ``feedback`` added (unrated), as the scorer folds them in."""
+    history.update({i: None for i, kind in feedback.items() if kind == "liked" and i not in history})
+    return history
+
+
+def likes_any(feedback: Mapping[str, str]) -> bool:
+    return any(kind == "liked" for kind in feedback.values())
 
 
 class FeedbackStore(Protocol):

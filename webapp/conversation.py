@@ -19,6 +19,7 @@ from assistant.llm import session_scope
 from assistant.replies import notice, reply_for, search_notice
 from scorer import Explanation, History, UserRef, explain
 from tools import Session
+from tools.session import likes_any, turned_down, with_liked
 from webapp.feedback_store import UserFeedback
 from webapp.services import Services, WatchedStore
 from webapp.tokens import check_token
@@ -81,15 +82,13 @@ class Conversation:
 
     def user_ref(self) -> UserRef:
         """The model's id while nothing was added here; else the history with ratings and likes folded in."""
-        liked = [i for i, k in self.feedback.all().items() if k == "liked"]
-        if self.identity.user is not None and not liked and not self.ratings():
+        feedback = self.feedback.all()
+        if self.identity.user is not None and not likes_any(feedback) and not self.ratings():
             return self.identity.user
-        history = self.base_history()
-        history.update({i: None for i in liked if i not in history})
-        return history
+        return with_liked(self.base_history(), feedback)
 
     def excluded(self) -> set[str]:
-        return {i for i, k in self.feedback.all().items() if k in ("disliked", "not_interested")}
+        return turned_down(self.feedback.all())
 
     def attribution(self, item: str) -> Explanation:
         return explain(self.services.require_rec(), self.user_ref(), item)

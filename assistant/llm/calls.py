@@ -25,12 +25,12 @@ Messages = Sequence["BaseMessage"] | str
 FALLBACK_ON: tuple[type[Exception], ...] = (LanguageModelError,)  # after these, the templates answer
 
 
-def _endpoint(chat_model: Any) -> str:
+def _endpoint(chat_model: "BaseChatModel") -> str:
     return str(getattr(chat_model, "openai_api_base", None) or "the language model endpoint")
 
 
 @contextmanager
-def translate_errors(chat_model: Any) -> Iterator[None]:
+def translate_errors(chat_model: "BaseChatModel") -> Iterator[None]:
     """Turn every failure of a call on ``chat_model`` into ``LanguageModelError`` (kept as it is if it is one).
 
     The block holds nothing but the call, so whatever it raises is the model's failure."""

@@ -98,53 +98,46 @@ class Router:
                     on_model_error(err)
                 return None
 
-        def settle(
-            rule: Decision, other: str
-        ) -> Decision:  # the model chooses between the two; the rule stands without it
+        def settle(rule: Decision, other: str) -> Decision:
+            """The language model chooses between the two tools; without it the rule stands."""
             chosen = ask([rule.tool, other])
             return rule if chosen is None or chosen.tool == rule.tool else self._complete(session, message, chosen)
 
         def from_intent(tool: str) -> Decision | None:
             return self._intent_decision(session, message, tool)
 
-        fallback = lambda: self.without_model(session, message)  # noqa: E731 - one row's last resort
+        def among_top() -> Decision | None:
+            chosen = ask([t for t, _ in heard.ranked[:CANDIDATES]])
+            return None if chosen is None else self._complete(session, message, chosen)
+
+        def fallback() -> Decision:  # every row's last resort
+            return self.without_model(session, message)
+
+        # fmt: off
         table: list[tuple[str, Callable[[], bool], Callable[[], Decision | None]]] = [
-            (
-                "a firm rule: guards, follow-ups that read the conversation",
-                lambda: rule is not None and rule.firm,
-                lambda: rule,
-            ),
-            ("no intent model: a rule", lambda: heard.ranked is None and rule is not None, lambda: rule),
-            (
-                "no intent model, no rule: the language model among all tools",
-                lambda: heard.ranked is None,
-                lambda: ask(ROUTES) or fallback(),
-            ),
-            (
-                "a rule the intent model agrees with, or is unsure against",
-                lambda: rule is not None and (rule.tool == heard.top or not heard.confident),
-                lambda: rule,
-            ),
-            (
-                "a rule the intent model confidently disagrees with: the language model settles it",
-                lambda: rule is not None,
-                lambda: settle(rule, heard.top),
-            ),
-            (
-                "no rule, a confident intent model: its tool, arguments read from the message (else asked for)",
-                lambda: heard.confident,
-                lambda: from_intent(heard.top) or ask([heard.top]) or fallback(),
-            ),
-            (
-                "no rule, an unsure intent model: the language model among its top candidates",
-                lambda: True,
-                lambda: (
-                    self._among(session, message, ask, [t for t, _ in heard.ranked[:CANDIDATES]])
-                    or from_intent(heard.top)
-                    or fallback()
-                ),
-            ),
+            ("a firm rule: guards, follow-ups that read the conversation",
+             lambda: rule is not None and rule.firm,
+             lambda: rule),
+            ("no intent model: a rule",
+             lambda: heard.ranked is None and rule is not None,
+             lambda: rule),
+            ("no intent model, no rule: the language model among all tools",
+             lambda: heard.ranked is None,
+             lambda: ask(ROUTES) or fallback()),
+            ("a rule the intent model agrees with, or is unsure against",
+             lambda: rule is not None and (rule.tool == heard.top or not heard.confident),
+             lambda: rule),
+            ("a rule the intent model confidently disagrees with: the language model settles it",
+             lambda: rule is not None,
+             lambda: settle(rule, heard.top)),
+            ("no rule, a confident intent model: its tool, arguments read from the message (else asked for)",
+             lambda: heard.confident,
+             lambda: from_intent(heard.top) or ask([heard.top]) or fallback()),
+            ("no rule, an unsure intent model: the language model among its top candidates",
+             lambda: True,
+             lambda: among_top() or from_intent(heard.top) or fallback()),
         ]
+        # fmt: on
         for _why, holds, then in table:
             if holds():
                 decided = then()
@@ -193,12 +186,6 @@ class Router:
         return [SystemMessage(self.system), HumanMessage(context_block(session, message, examples=examples))]
 
     # ---- helpers ---------------------------------------------------------------------------------
-    def _among(
-        self, session: Session, message: str, ask: Callable[[Sequence[str]], Decision | None], candidates: list[str]
-    ) -> Decision | None:
-        chosen = ask(candidates)
-        return None if chosen is None else self._complete(session, message, chosen)
-
     def _intent_decision(self, session: Session, message: str, tool: str) -> Decision | None:
         args = args_for(tool, message, session, self.titles, self.lexicon)
         return None if args is None else Decision(tool, args, "intent")
