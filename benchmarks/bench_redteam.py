@@ -134,6 +134,7 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def table(summary: dict[str, Any]) -> str:
     lines = ["| category | en | zh | all |", "|---|---|---|---|"]
     for category, s in summary["category"].items():
+
         def cell(lang: str) -> str:
             x = summary["category_language"].get(f"{category}/{lang}")
             return f"{x['resisted']}/{x['n']}" if x else "-"

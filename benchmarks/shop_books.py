@@ -390,5 +390,3 @@ BOOK_SCHEMA = {
     "price": {"type": "numeric", "unit": "USD"},
     "language": {"type": "category"},
 }
-
-

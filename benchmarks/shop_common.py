@@ -31,5 +31,3 @@ def write_shop(outdir: Path, name: str, items: pd.DataFrame, inter: pd.DataFrame
     (folder / "schema.json").write_text(json.dumps({"columns": schema}, indent=2) + "\n", "utf-8")
     flat = {col: spec["type"] for col, spec in schema.items()}
     (folder / "schema_flat.json").write_text(json.dumps({"columns": flat}, indent=2) + "\n", "utf-8")
-
-

@@ -362,5 +362,3 @@ GEAR_SCHEMA = {
     "weight_g": {"type": "numeric", "unit": "g"},
     "tags": {"type": "multi"},
 }
-
-

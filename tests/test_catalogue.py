@@ -327,5 +327,3 @@ def test_load_catalogue_dispatch(tmp_path: Path) -> None:
         load_catalogue("ml-100k", items, inter, None)
     with pytest.raises(DataError, match="no interactions file"):
         load_catalogue(None, items, None, None)
-
-

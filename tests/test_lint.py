@@ -31,6 +31,13 @@ def test_ruff_finds_nothing() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_code_is_formatted() -> None:
+    done = subprocess.run(
+        [*_ruff(), "format", "--check", "--no-cache", str(ROOT)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_ruff_would_report_a_long_line(tmp_path: Path) -> None:
     """The check above can fail: the same configuration flags a line of 121 characters."""
     bad = tmp_path / "long.py"

@@ -143,5 +143,3 @@ def test_fold_in_rejects_unknown_items_and_non_numbers(ml100k_recommender):
             rec.fold_in({STAR_WARS: bad})
     with pytest.raises(UnknownIdError, match="unknown user 'nobody'.*because users"):
         rec.history("nobody")
-
-

@@ -36,5 +36,3 @@ def hand_recommender(params: ScorerParams | None = None) -> Recommender:
         histories={"u": {"x": 4.0}, "v": {"x": 3.7, "z": None}},
         meta={"note": "hand-made"},
     )
-
-
