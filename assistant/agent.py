@@ -83,7 +83,15 @@ class Assistant:
         schema = self.ctx.schema
         genres = vocabulary(self.ctx.items, schema, "genres") if schema.get("genres") == "multi" else []
         self.catalogue_name = f"the {catalogue_name or getattr(catalogue, 'name', None) or rec.dataset} catalogue"
-        self.router = Router(llm, catalogue=self.catalogue_name, genres=genres, titles=rec.titles, intent=intent)
+        self.router = Router(
+            llm,
+            catalogue=self.catalogue_name,
+            genres=genres,
+            titles=rec.titles,
+            intent=intent,
+            values=self.ctx.label_values(),
+            units=self.ctx.units,
+        )
         self.loop = AgentLoop(self.plan, make_tools(self.ctx), self.system_prompt("en"), model=model)
         self.health = ModelHealth(configured=llm is not None)
         secrets = (self.system_prompt("en"), self.system_prompt("zh"), self.router.system, render("explain_system.md"))

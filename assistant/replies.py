@@ -12,6 +12,7 @@ from typing import Any
 
 from assistant.labels_zh import zh_label
 from assistant.language import display_title, join_list
+from catalogue.units import infer_unit
 from scorer import Explanation, Recommender, WhatIf
 
 HELP = (
@@ -93,6 +94,8 @@ def describe_constraint(text: str, zh: bool) -> str:
             if zh
             else (f"no {value}" if op == "!=" else f"only {value}")
         )
+    if col not in ("runtime", "year"):
+        return _describe_shop_constraint(col, op, value, zh)
     if ".." in value:
         lo, hi = value.split("..", 1)
         return f"{col} {lo}–{hi}" if not zh else f"{'年份' if col == 'year' else col}{lo}–{hi}"
@@ -110,6 +113,60 @@ def describe_constraint(text: str, zh: bool) -> str:
         return f"{name}{word}{value}{'分钟' if col == 'runtime' else ''}"
     word = {"<": "under", "<=": "at most", ">": "over", ">=": "from", "=": "", "!=": "not"}[op]
     return f"{col} {word} {value}{unit}".replace("  ", " ")
+
+
+_COLUMN_ZH = {"price": "价格", "weight": "重量", "pages": "页数", "rating": "评分", "brand": "品牌", "category": "类别"}
+_UNIT_SUFFIX = re.compile(r"_(?:g|kg|usd|eur|min|mins|pages|grams)$", re.I)
+
+
+def column_name(column: str, zh: bool = False) -> str:
+    """How a reply names a column: 'weight_g' -> 'weight' / '重量'."""
+    name = _UNIT_SUFFIX.sub("", column).replace("_", " ")
+    return _COLUMN_ZH.get(name, name) if zh else name
+
+
+def amount(value: float, unit: str | None, zh: bool = False) -> str:
+    """200 USD -> '$200' / '200美元'; 2000 g -> '2 kg' / '2公斤'; 450 pages -> '450 pages' / '450页'."""
+    if unit in ("g", "kg"):
+        grams = value * (1000 if unit == "kg" else 1)
+        number, word, word_zh = (grams / 1000, "kg", "公斤") if grams >= 1000 else (grams, "g", "克")
+        return f"{number:g}{word_zh}" if zh else f"{number:g} {word}"
+    if unit in ("USD", "EUR", "GBP", "CNY", "JPY"):
+        sign = {"USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥", "JPY": "¥"}[unit]
+        return f"{value:g}{'美元' if unit == 'USD' else unit}" if zh else f"{sign}{value:g}"
+    if unit == "pages":
+        return f"{value:g}页" if zh else f"{value:g} pages"
+    return f"{value:g}"
+
+
+def _describe_shop_constraint(col: str, op: str, value: str, zh: bool) -> str:
+    """'price<200' -> 'price under $200' / '价格低于200美元'; 'brand!=Kobold' -> 'no Kobold' / '不要Kobold'."""
+    numbers = [_number(v) for v in value.split("..")]
+    if op in ("=", "!=") and None in numbers:
+        return (
+            (f"不要{value}" if op == "!=" else f"只要{value}")
+            if zh
+            else (f"no {value}" if op == "!=" else f"only {value}")
+        )
+    unit, name = infer_unit(col), column_name(col, zh)
+    if len(numbers) == 2 and unit == "pages":
+        return f"{numbers[0]:g}–{numbers[1]:g}页" if zh else f"{numbers[0]:g}–{numbers[1]:g} pages"
+    if len(numbers) == 2:
+        lo, hi = (amount(x, unit, zh) for x in numbers)
+        return f"{name}{lo}–{hi}" if zh else f"{name} {lo}–{hi}"
+    shown = amount(numbers[0], unit, zh)
+    if zh:
+        word = {"<": "低于", "<=": "不超过", ">": "高于", ">=": "不低于", "=": "为", "!=": "不是"}[op]
+        return f"{name}{word}{shown}"
+    word = {"<": "under", "<=": "at most", ">": "over", ">=": "at least", "=": "of", "!=": "not"}[op]
+    return f"{name} {word} {shown}"
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def reply_for(tool: str, data: dict[str, Any], language: str, rec: Recommender) -> str:

@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     def add(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_, description=help_)
         p.set_defaults(handler=handler)
+        # `because train --home DIR` works as well as `because --home DIR train` (SUPPRESS: no default overrides it)
+        p.add_argument("--home", default=argparse.SUPPRESS, help="the home folder (as before the command)")
         return p
 
     p = add(

@@ -13,7 +13,7 @@ from because.errors import DataError
 from . import _cells
 from ._read import RawTable, read_table
 from .model import RESERVED, Catalogue
-from .schema import check_schema, infer_kind, read_schema
+from .schema import check_schema, infer_kind, read_schema_file
 
 ITEM_COLUMNS = ("item_id", "title")
 INTERACTION_COLUMNS = ("user_id", "item_id")
@@ -26,7 +26,7 @@ def load_files(
     name: str | None = None,
 ) -> Catalogue:
     """Read, check and type the files; returns a Catalogue or raises DataError (writes nothing)."""
-    schema_over = read_schema(schema_path) if schema_path is not None else {}
+    schema_over, details = read_schema_file(schema_path) if schema_path is not None else ({}, {})
     items_table = read_table(items_path, "items")
     _require(items_table, ITEM_COLUMNS, "items")
     check_schema(schema_over, items_table, str(schema_path) if schema_path is not None else None)
@@ -34,7 +34,7 @@ def load_files(
     inter_table = read_table(interactions_path, "interactions")
     _require(inter_table, INTERACTION_COLUMNS, "interactions")
     interactions = build_interactions(inter_table, items.index, str(items_path))
-    return Catalogue(name or _default_name(Path(items_path)), items, interactions, schema)
+    return Catalogue(name or _default_name(Path(items_path)), items, interactions, schema, details=details)
 
 
 def build_items(t: RawTable, schema_over: dict[str, str]) -> tuple[pd.DataFrame, dict[str, str]]:

@@ -32,6 +32,14 @@ class Catalogue:
     interactions: pd.DataFrame
     schema: dict[str, str]
     users: pd.DataFrame | None = field(default=None)
+    details: dict[str, dict[str, str]] = field(default_factory=dict)  # column -> unit, label, label_zh (schema file)
+
+    @property
+    def units(self) -> dict[str, str]:
+        """Numeric column -> unit ("USD", "g", "min", "pages", "year"): declared, else inferred from the name."""
+        from .units import units_for
+
+        return units_for(self.schema, {c: d["unit"] for c, d in self.details.items() if "unit" in d})
 
     def item_title(self, item_id: str) -> str:
         """The title of `item_id`; raises UnknownIdError for an id not in the catalogue."""

@@ -20,11 +20,21 @@ TEXT_WORDS = 6
 TEXT_CHARS = 200
 """A column with any value longer than this is free text."""
 
-_EXAMPLE = '{"columns": {"year": "numeric", "genres": "multi", "brand": "category", "blurb": "text"}}'
+_EXAMPLE = (
+    '{"columns": {"year": "numeric", "genres": "multi", "brand": "category", '
+    '"price": {"type": "numeric", "unit": "USD", "label": "price", "label_zh": "价格"}}}'
+)
+_DETAILS = ("type", "unit", "label", "label_zh")
 
 
 def read_schema(path: str | Path) -> dict[str, str]:
-    """Read a schema file: {"columns": {column: kind}} with kind in numeric, multi, category, text."""
+    """Read a schema file's column kinds: {"columns": {column: kind}} with kind in numeric, multi, category, text,
+    or {column: {"type": kind, "unit": ..., "label": ..., "label_zh": ...}}."""
+    return read_schema_file(path)[0]
+
+
+def read_schema_file(path: str | Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """(column -> kind, column -> its details: unit, label, label_zh where the file gives them)."""
     shown = str(path)
     p = Path(path)
     if not p.is_file():
@@ -50,8 +60,22 @@ def read_schema(path: str | Path) -> dict[str, str]:
             'the schema file must hold an object {"columns": {...}}.', f"write it like {_EXAMPLE}.", file=shown
         )
     schema: dict[str, str] = {}
-    for name, kind in columns.items():
+    details: dict[str, dict[str, str]] = {}
+    for name, spec in columns.items():
         row = _line_of(text, name)
+        kind = spec.get("type") if isinstance(spec, dict) else spec
+        if isinstance(spec, dict):
+            extra = sorted(set(spec) - set(_DETAILS))
+            if extra or not all(isinstance(v, str) for v in spec.values()):
+                raise DataError(
+                    f"column '{name}': the keys of its entry must be text values among {', '.join(_DETAILS)}"
+                    + (f" (found {', '.join(extra)})." if extra else "."),
+                    f"write it like {_EXAMPLE}.",
+                    file=shown,
+                    row=row,
+                    column=name,
+                )
+            details[name] = {k: v for k, v in spec.items() if k != "type"}
         if name in RESERVED:
             raise DataError(
                 f"'{name}' is a fixed column, not a feature, so it cannot have a kind.",
@@ -69,7 +93,7 @@ def read_schema(path: str | Path) -> dict[str, str]:
                 column=name,
             )
         schema[name] = kind.strip().lower()
-    return schema
+    return schema, details
 
 
 def check_schema(schema: dict[str, str], items: RawTable, schema_path: str | None) -> None:

@@ -23,6 +23,12 @@ def model_path(home: Path, dataset: str) -> Path:
     return home / "models" / safe / "model.pt"
 
 
+def active_dataset(home: Path) -> str | None:
+    """The name of the catalogue the active model was trained on, or None when nothing was trained here."""
+    marker = Path(home) / "models" / ACTIVE_FILE
+    return marker.read_text(encoding="utf-8").strip() if marker.exists() else None
+
+
 def active_model_path(home: Path) -> Path:
     """The model `because train` saved last (recorded in <home>/models/ACTIVE)."""
     marker = home / "models" / ACTIVE_FILE

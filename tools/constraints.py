@@ -1,8 +1,10 @@
 """Constraints on recommendations ("no horror", "runtime<100", "shorter") as a mask over items.
 
 Conditions use the search filter syntax (``genres!=Horror``, ``runtime<100``, ``year>=1995``,
-``mpaa=PG``, ``year=1990..1999``). A few words are relative to what was shown last:
-``shorter``, ``longer``, ``more recent``/``newer``, ``older``; they become a numeric condition.
+``mpaa=PG``, ``year=1990..1999``, ``price<200``). A few words are relative to what was shown last:
+``shorter``, ``longer``, ``more recent``/``newer``, ``older``, ``cheaper``, ``pricier``, ``lighter``,
+``heavier``, ``fewer pages``, ``more pages``; they become a numeric condition on whichever column measures
+that dimension in this catalogue (``catalogue.units``: "shorter" is minutes for films, pages for books).
 """
 
 from __future__ import annotations
@@ -14,16 +16,26 @@ import numpy as np
 import pandas as pd
 
 from because.errors import InputError
+from catalogue.units import dimension, units_for
 from vectorstore.filters import SYNTAX_HELP, Condition, parse_condition
 
-RELATIVE = {
-    "shorter": ("runtime", "<"),
-    "longer": ("runtime", ">"),
-    "more recent": ("year", ">"),
-    "newer": ("year", ">"),
-    "recent": ("year", ">"),
-    "older": ("year", "<"),
+# word -> the dimensions it may mean, in order, and the direction
+RELATIVE: dict[str, tuple[tuple[str, ...], str]] = {
+    "shorter": (("duration", "pages"), "<"),
+    "longer": (("duration", "pages"), ">"),
+    "more recent": (("year",), ">"),
+    "newer": (("year",), ">"),
+    "recent": (("year",), ">"),
+    "older": (("year",), "<"),
+    "cheaper": (("money",), "<"),
+    "pricier": (("money",), ">"),
+    "more expensive": (("money",), ">"),
+    "lighter": (("mass",), "<"),
+    "heavier": (("mass",), ">"),
+    "fewer pages": (("pages",), "<"),
+    "more pages": (("pages",), ">"),
 }
+_FALLBACK_COLUMN = {"duration": "runtime", "year": "year"}  # catalogues whose units were not given or inferred
 ALIASES = {
     "genre": "genres",
     "category": "genres",
@@ -77,13 +89,29 @@ def _label_column(word: str, items: pd.DataFrame, schema: dict[str, str]) -> tup
     return None
 
 
-def relative_condition(word: str, items: pd.DataFrame, schema: dict[str, str], shown: Sequence[str]) -> str:
-    """'shorter' -> 'runtime<104' (the median runtime of what was shown, else of the catalogue)."""
-    column, op = RELATIVE[word]
-    if column not in schema:
-        raise InputError(
-            f"'{word}' needs a '{column}' feature, which this catalogue lacks.", "constrain on another feature."
+def relative_column(word: str, schema: dict[str, str], units: dict[str, str]) -> str:
+    """The column a relative word is about in this catalogue ('cheaper' -> 'price'), or InputError."""
+    dims, _ = RELATIVE[word]
+    for dim in dims:
+        column = next((c for c, u in units.items() if dimension(u) == dim and schema.get(c) == "numeric"), None)
+        column = column or (
+            _FALLBACK_COLUMN.get(dim) if schema.get(_FALLBACK_COLUMN.get(dim, "")) == "numeric" else None
         )
+        if column:
+            return column
+    numeric = [c for c, k in schema.items() if k == "numeric"]
+    raise InputError(
+        f"'{word}' needs a feature measuring {' or '.join(dims)}, which this catalogue lacks.",
+        f"constrain on another feature{': ' + ', '.join(numeric) if numeric else ''}.",
+    )
+
+
+def relative_condition(
+    word: str, items: pd.DataFrame, schema: dict[str, str], shown: Sequence[str], units: dict[str, str] | None = None
+) -> str:
+    """'shorter' -> 'runtime<104', 'cheaper' -> 'price<149' (the median of what was shown, else of the catalogue)."""
+    column = relative_column(word, schema, units_for(schema) if units is None else units)
+    op = RELATIVE[word][1]
     values = pd.to_numeric(items[column], errors="coerce")
     seen = values.reindex([s for s in shown if s in values.index]).dropna()
     pivot = float(np.median(seen if len(seen) else values.dropna()))
@@ -91,7 +119,11 @@ def relative_condition(word: str, items: pd.DataFrame, schema: dict[str, str], s
 
 
 def normalize(
-    texts: Iterable[str], items: pd.DataFrame, schema: dict[str, str], shown: Sequence[str] = ()
+    texts: Iterable[str],
+    items: pd.DataFrame,
+    schema: dict[str, str],
+    shown: Sequence[str] = (),
+    units: dict[str, str] | None = None,
 ) -> list[str]:
     """Canonical condition strings for what the user or the model wrote; raises InputError if unreadable."""
     out = []
@@ -101,7 +133,7 @@ def normalize(
             continue
         low = text.lower()
         if low in RELATIVE:
-            out.append(relative_condition(low, items, schema, shown))
+            out.append(relative_condition(low, items, schema, shown, units))
             continue
         if low in NOT_SHOWN_WORDS:
             out.append(NOT_SHOWN)

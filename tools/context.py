@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from catalogue.units import units_for
 from scorer.recommender import History, Recommender, UserRef
 from tools.session import FeedbackStore, Session, SessionFeedback, likes_any, turned_down, with_liked
 
@@ -42,6 +43,7 @@ class ToolContext:
     items: pd.DataFrame
     schema: dict[str, str]
     store: Any | None = None  # vectorstore.VectorStore, optional
+    units: dict[str, str] = field(default_factory=dict)  # numeric column -> unit ("USD", "g", "min", "year")
     feedback: FeedbackStore = None  # type: ignore[assignment]  # set in __post_init__: the session's own
     calls: list[dict[str, Any]] = field(default_factory=list)  # every tool call made through this context
     on_result: Callable[[str, ToolResult], None] | None = (
@@ -57,7 +59,20 @@ class ToolContext:
         cls, rec: Recommender, session: Session, catalogue: Any | None = None, store: Any | None = None
     ) -> "ToolContext":
         items, schema = catalogue_view(rec, catalogue)
-        return cls(rec, session, items, schema, store)
+        units = getattr(catalogue, "units", None)
+        return cls(rec, session, items, schema, store, units=dict(units) if units is not None else units_for(schema))
+
+    def label_values(self, max_values: int = 2000) -> dict[str, list[str]]:
+        """Label column -> its values, for the columns a shopper may name values of (not genres: see Lexicon)."""
+        from tools.constraints import vocabulary
+
+        out = {}
+        for column, kind in self.schema.items():
+            if kind in ("multi", "category") and column != "genres":
+                values = vocabulary(self.items, self.schema, column)
+                if len(values) <= max_values:
+                    out[column] = values
+        return out
 
     def base_history(self) -> History:
         s = self.session

@@ -55,7 +55,7 @@ def recommend(ctx: ToolContext, k: int | None = None, constraints: list[str] | N
     # the constraints in force plus the new ones; the session keeps them, and what was shown
     s = ctx.session
     k = _check_k(k, s.k)
-    new = cons.normalize(constraints or [], ctx.items, ctx.schema, [x.item for x in s.shown])
+    new = cons.normalize(constraints or [], ctx.items, ctx.schema, [x.item for x in s.shown], ctx.units)
     fresh = cons.NOT_SHOWN in new
     in_force = cons.merge(s.constraints, [c for c in new if c != cons.NOT_SHOWN])
     mask = cons.allowed_mask(ctx.items, ctx.schema, in_force)
@@ -260,7 +260,7 @@ def search_catalogue(ctx: ToolContext, query: str, filters: list[str] | None = N
     k = HITS
     if not query or not query.strip():
         raise InputError("the search query is empty.", "describe what to look for, e.g. 'a funny western'.")
-    conds = cons.normalize(filters or [], ctx.items, ctx.schema)
+    conds = cons.normalize(filters or [], ctx.items, ctx.schema, units=ctx.units)
     if ctx.store is not None:
         try:
             scores = ctx.rec.scores(ctx.user_ref())

@@ -37,12 +37,17 @@ def run_index(settings: "Settings", args: argparse.Namespace, out: TextIO = sys.
     from .store import open_store
 
     items = getattr(args, "items", None)
-    cat = load_catalogue(
-        data=None if items else settings.data,
-        items=items,
-        interactions=getattr(args, "interactions", None),
-        schema=getattr(args, "schema", None),
-    )
+    if items is None and getattr(args, "data", None) is None and _trained_here(settings):
+        from scorer.pipeline import load_active, training_catalogue
+
+        cat = training_catalogue(load_active(settings.home))  # the catalogue trained in this home
+    else:
+        cat = load_catalogue(
+            data=None if items else settings.data,
+            items=items,
+            interactions=getattr(args, "interactions", None),
+            schema=getattr(args, "schema", None),
+        )
     store = open_store(settings, cat.name)
     counts = store.index_catalogue(cat, progress=not getattr(args, "quiet", False))
     if getattr(args, "json", False):
@@ -55,6 +60,12 @@ def run_index(settings: "Settings", args: argparse.Namespace, out: TextIO = sys.
             file=out,
         )
     return 0
+
+
+def _trained_here(settings: "Settings") -> bool:
+    from scorer.pipeline import active_dataset
+
+    return active_dataset(settings.home) is not None
 
 
 def add_search_arguments(parser: argparse.ArgumentParser) -> None:
@@ -99,7 +110,12 @@ def run_search(
             alpha=args.alpha,
         )
     else:
-        hits = open_store(settings).search(args.query, k=args.k, filters=args.filter)
+        from scorer.pipeline import active_dataset
+
+        # the catalogue trained in this home, not the built-in default
+        hits = open_store(settings, active_dataset(settings.home) or settings.data).search(
+            args.query, k=args.k, filters=args.filter
+        )
     print_hits(hits, as_json=args.json, personal=bool(args.user), out=out)
     return 0
 

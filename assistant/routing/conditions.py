@@ -8,14 +8,32 @@ catalogue's genre words in English and Chinese.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from assistant.labels_zh import GENRE_SYNONYMS, GENRE_SYNONYMS_ZH, GENRES_ZH
+from assistant.routing.measures import measure_conditions
+
+T = TypeVar("T")
 
 
 class Lexicon:
-    """Surface words (EN/ZH) for each genre of the catalogue, as one regex."""
+    """Surface words (EN/ZH) for each genre of the catalogue, and for the values of its other label columns
+    (``values``: column -> values, e.g. category, brand, tags), each as one regex."""
 
-    def __init__(self, genres: list[str]) -> None:
+    def __init__(
+        self, genres: list[str], values: dict[str, list[str]] | None = None, units: dict[str, str] | None = None
+    ) -> None:
+        self.units = dict(units or {})  # numeric column -> unit, for amounts ("under $200", "两公斤以内")
+        self.values: dict[str, tuple[str, str]] = {}
+        for column, names in (values or {}).items():
+            for value in names:
+                for form in _forms(value):
+                    self.values.setdefault(form, (column, value))
+        value_alts = "|".join(re.escape(w) for w in sorted(self.values, key=len, reverse=True))
+        self.value_pattern = (
+            re.compile(rf"(?<![A-Za-z0-9'])({value_alts})(?![A-Za-z0-9'])", re.I) if value_alts else None
+        )
         self.words: dict[str, str] = {}
         for g in genres:
             low = g.lower()
@@ -39,12 +57,41 @@ class Lexicon:
             [(m.start(), self.words[m.group(1).lower()]) for m in self.pattern.finditer(text)] if self.pattern else []
         )
 
+    def find_values(self, text: str) -> list[tuple[int, int, str, str]]:
+        """(start, end, column, value) of every label value of the other columns named in ``text``."""
+        if self.value_pattern is None:
+            return []
+        return [(m.start(), m.end(), *self.values[m.group(1).lower()]) for m in self.value_pattern.finditer(text)]
+
+
+def _forms(value: str) -> set[str]:
+    """How a label value may be written: 'Sleeping bag' -> sleeping bag(s); one-letter or numeric values none."""
+    low = " ".join(value.strip().lower().split())
+    if len(low) < 2 or low.replace(".", "").isdigit():
+        return set()
+    forms = {low, low.replace("-", " "), low.replace(" ", "-")}
+    last = low.rsplit(" ", 1)[-1]
+    if last.isalpha():
+        plural = (
+            low[:-1] + "ies"
+            if low.endswith("y") and low[-2:-1] not in "aeiou"
+            else low + ("es" if low.endswith(("s", "x", "ch", "sh")) else "s")
+        )
+        forms.add(plural)
+    return forms
+
 
 # ---- constraints --------------------------------------------------------------------------------
+_NEG_WORDS = (
+    "no|not|without|exclude|excluding|skip|avoid|except|nothing|none of|don't want|dont want|do not want|no more|"
+    "not into|hate|anything but|everything but|other than|not in the mood for|sick of|tired of"
+).split("|")
+# longest first, so "not in the mood for" wins over "not"
 _NEG = (
-    r"(?:no|not|without|exclude|excluding|skip|avoid|except|nothing|none of|don'?t want|do not want|no more|"
-    r"not into|hate)\s+(?:any\s+|more\s+)?"
+    "(?:" + "|".join(sorted((re.escape(w) for w in _NEG_WORDS), key=len, reverse=True)) + r")\s+"
+    r"(?:(?:any|more|the|those|these|some|of|with|stuff|kind of|type of|sort of)\s+){0,2}"
 )
+_AND_ALSO = re.compile(r"^\s*(?:,|/|or|and|nor|或者?|和|、|也不要|还有)\s*(?:(?:no|not|any|the)\s+)?", re.I)
 _NEG_ZH = r"(?:不要|不想看|不想要|别|不看|除了|排除|去掉|别给我|不喜欢)"
 _RELATIVE = [
     (
@@ -116,13 +163,34 @@ _HOURS = re.compile(
     re.I,
 )
 _HOUR_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "一": 1, "二": 2, "两": 2, "三": 3}
-_ABSOLUTE = re.compile(r"^(?:genres=|year(?:>=|<=|<|>|=)|runtime(?:<|>|<=|>=))")
+_ABSOLUTE = re.compile(  # a condition that holds on its own: a value wanted, a range; not an exclusion or "shorter"
+    r"^(?:genres=|year(?:>=|<=|<|>|=)|runtime(?:<|>|<=|>=)"
+    r"|(?!genres|year|runtime)\w+(?:<=|>=|<|>|=(?!=)))"
+)
 _QUERY_FILLER = re.compile(
     r"^(?:(?:can|could|would)\s+(?:you|u)\s+|please\s+|pls\s+|i(?:'m|\s+am)\s+looking\s+for\s+|looking\s+for\s+|i\s+want\s+|find\s+(?:me\s+)?|search\s+(?:for\s+)?"
     r"|show\s+me\s+|list\s+(?:some\s+|me\s+)?|are\s+there\s+(?:any\s+)?|is\s+there\s+(?:a|an|any)\s+|do\s+you\s+have\s+(?:any\s+)?|any(?:thing|one)?\s+|something\s+)+"
     r"|^(?:有没有|有没|帮我找找?|帮我搜一?下?|找一?下|找找|搜一?下|我想找|我想看)+",
     re.I,
 )
+
+
+def _negated(text: str, spans: Callable[[str], list[tuple[int, int, T]]]) -> set[T]:
+    """The things ``spans`` finds right after a negation ("skip the horror stuff", "除了喜剧以外"), and the rest
+    of a list that follows ("no horror or thrillers", "不要恐怖片和惊悚片")."""
+    out: set[T] = set()
+    for m in re.finditer(rf"(?:{_NEG}|{_NEG_ZH})", text, re.I):
+        rest = text[m.end() : m.end() + 60]
+        while True:
+            hits = spans(rest)
+            if not (hits and hits[0][0] <= 1):
+                break
+            out.add(hits[0][2])
+            after = _AND_ALSO.match(rest[hits[0][1] :])
+            if after is None:
+                break
+            rest = rest[hits[0][1] + after.end() :]
+    return out
 
 
 def absolute_filters(found: list[str]) -> list[str]:
@@ -157,16 +225,27 @@ def constraints_in(text: str, lex: Lexicon) -> tuple[list[str], int | None]:
         century, digit = (decade.group(1) or decade.group(3)), (decade.group(2) or decade.group(4))
         start = int((century or ("20" if digit in "012" else "19")) + digit + "0")
         found.append(f"year={start}..{start + 9}")
-    negated = set()
-    for m in re.finditer(rf"(?:{_NEG}|{_NEG_ZH})", text, re.I):
-        hits = lex.find(text[m.end() : m.end() + 24])
-        if hits and hits[0][0] <= 1:
-            negated.add(hits[0][1])
-    for g in sorted(negated):
-        found.append(f"genres!={g}")
-    wanted = sorted({g for _, g in lex.find(text)} - negated)
-    if wanted and not re.search(r"\b(?:like|similar)\b|类似|像", text, re.I):
-        found.extend(f"genres={g}" for g in wanted)
+
+    def genre_spans(part: str) -> list[tuple[int, int, str]]:
+        return [(m.start(), m.end(), lex.words[m.group(1).lower()]) for m in lex.pattern.finditer(part)]
+
+    def value_spans(part: str) -> list[tuple[int, int, tuple[str, str]]]:
+        return [(a, b, (c, v)) for a, b, c, v in lex.find_values(part)]
+
+    similar = re.search(r"\b(?:like|similar)\b|类似|像", text, re.I)
+    if lex.pattern is not None:
+        negated = _negated(text, genre_spans)
+        found.extend(f"genres!={g}" for g in sorted(negated))
+        wanted = sorted({g for _, _, g in genre_spans(text)} - negated)
+        if wanted and not similar:
+            found.extend(f"genres={g}" for g in wanted)
+    if lex.value_pattern is not None:
+        negated_values = _negated(text, value_spans)
+        found.extend(f"{c}!={v}" for c, v in sorted(negated_values))
+        wanted_values = sorted({cv for _, _, cv in value_spans(text)} - negated_values)
+        if wanted_values and not similar:
+            found.extend(f"{c}={v}" for c, v in wanted_values)
+    found.extend(measure_conditions(text, lex.units))
     km = _K.search(text)
     k = None
     if km:

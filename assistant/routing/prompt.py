@@ -27,7 +27,8 @@ ROUTER_SCHEMA: dict[str, Any] = {
 }
 _CONDITION_LIKE = re.compile(
     r"^[\w' -]+?\s*(?:!=|>=|<=|=|<|>)\s*[\w.,' -]+$"
-    r"|^(?:shorter|longer|more recent|newer|recent|older|not shown|clear"
+    r"|^(?:shorter|longer|more recent|newer|recent|older|cheaper|pricier|more expensive|lighter|heavier"
+    r"|fewer pages|more pages|not shown|clear"
     r"|(?:no|not|without|only|just)\s+[\w' -]+)$",
     re.I,
 )

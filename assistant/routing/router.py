@@ -72,9 +72,11 @@ class Router:
         genres: list[str],
         titles: Sequence[str] = (),
         intent: IntentModel | str | None = "shared",
+        values: dict[str, list[str]] | None = None,
+        units: dict[str, str] | None = None,
     ) -> None:
         self.llm = llm
-        self.lexicon = Lexicon(genres)
+        self.lexicon = Lexicon(genres, values, units)
         self.titles = finder_for(tuple(titles))
         self.system = render("router.md", catalogue=catalogue, genres=", ".join(genres) or "(none)")
         self._intent = intent
