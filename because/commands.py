@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from because.errors import InputError
@@ -47,6 +48,12 @@ def run_train(settings: Settings, args: argparse.Namespace) -> int:
     log = (lambda m: print(m, file=sys.stderr)) if not args.quiet else (lambda m: None)
     log(f"training on {cat!r}")
     rec = train_recommender(cat, TrainConfig(seed=args.seed), progress=not args.quiet, log=log)
+    if args.items:  # the assistant, search and the web app read the shop's item facts back from these files
+        rec.meta["files"] = {
+            "items": str(Path(args.items).resolve()),
+            "interactions": str(Path(args.interactions).resolve()),
+            "schema": str(Path(args.schema).resolve()) if args.schema else None,
+        }
     path = save_active(rec, settings.home)
     log(f"saved model to {path} ({rec.meta['train_seconds']:.1f} s)")
     if not args.no_index:

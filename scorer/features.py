@@ -6,10 +6,13 @@ attributions name features to people. Numbers become buckets; a missing value ac
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from catalogue.units import infer_unit
 
 UNITS = {"runtime": "min", "duration": "min", "length": "min"}
 CATEGORY_LABELS = {"mpaa": "rated {value}"}
@@ -67,6 +70,9 @@ def _numeric_buckets(column: str, values: pd.Series, n_bins: int) -> tuple[list[
     edges = np.unique(np.quantile(known, np.linspace(0, 1, n_bins + 1)[1:-1]))
     unit = f" {UNITS[column]}" if column in UNITS else ""
     nice = _nice(column)
+    shop_unit = None if column in UNITS or column in NICE_NAMES else infer_unit(column)
+    if shop_unit is not None:  # "price $90-142", "weight under 405 g", "120-300 pages"
+        return _measured_buckets(column, v, edges, shop_unit)
     bucket = np.where(np.isnan(v), -1, np.searchsorted(edges, v, side="right"))
     names, labels, cols = [], [], []
     for b in range(len(edges) + 1):
@@ -80,6 +86,51 @@ def _numeric_buckets(column: str, values: pd.Series, n_bins: int) -> tuple[list[
         labels.append(label)
         cols.append((bucket == b).astype(np.float32))
     return names, labels, np.stack(cols, axis=1)
+
+
+_CURRENCY = {"USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥", "JPY": "¥"}
+
+
+def _measured_buckets(
+    column: str, v: np.ndarray, edges: np.ndarray, unit: str
+) -> tuple[list[str], list[str], np.ndarray]:
+    """Quantile buckets of a column with a unit, labelled in that unit."""
+    name = re.sub(r"_(?:g|kg|usd|eur|gbp|cny|jpy|min|pages)$", "", column, flags=re.I).replace("_", " ")
+    sign = _CURRENCY.get(unit, "")
+    after = {"g": " g", "kg": " kg", "min": " min", "h": " h"}.get(unit, "")
+
+    def amount(x: float) -> str:
+        return f"{sign}{_fmt(x)}{after}"
+
+    names, labels, cols = [], [], []
+    bucket = np.where(np.isnan(v), -1, np.searchsorted(edges, v, side="right"))
+    for b in range(len(edges) + 1):
+        if unit == "pages":
+            if b == 0:
+                label = f"under {_fmt(edges[0])} pages" if len(edges) else "any length"
+            elif b == len(edges):
+                label = f"{_fmt(edges[-1])} pages or more"
+            else:
+                label = f"{_fmt(edges[b - 1])}-{_fmt(edges[b])} pages"
+        elif b == 0:
+            label = f"{name} under {amount(edges[0])}" if len(edges) else f"any {name}"
+        elif b == len(edges):
+            label = f"{name} {amount(edges[-1])} or more"
+        else:
+            label = f"{name} {sign}{_fmt(edges[b - 1])}-{_fmt(edges[b])}{after}"
+        names.append(f"{column}#{b}")
+        labels.append(label)
+        cols.append((bucket == b).astype(np.float32))
+    return names, labels, np.stack(cols, axis=1)
+
+
+def _category_label(column: str, kind: str) -> str:
+    """How a label value reads as a feature: 'Sci-Fi' (multi), 'tent' (a column named category/type), 'brand Kobold'."""
+    if column in CATEGORY_LABELS:
+        return CATEGORY_LABELS[column]
+    if kind == "multi" or column.lower() in ("category", "type", "kind", "product_type", "department"):
+        return "{value}"
+    return f"{_nice(column)} {{value}}"
 
 
 def build_features(items: pd.DataFrame, schema: dict[str, str], *, min_count: int = 5, n_bins: int = 4) -> FeatureSpace:
@@ -112,7 +163,7 @@ def build_features(items: pd.DataFrame, schema: dict[str, str], *, min_count: in
                     if x in index:
                         m_[row, index[x]] = 1.0
             n_ = [f"{column}={val}" for val in kept]
-            template = CATEGORY_LABELS.get(column, "{value}" if kind == "multi" else f"{_nice(column)} {{value}}")
+            template = _category_label(column, kind)
             l_ = [template.format(value=val) for val in kept]
         else:
             continue

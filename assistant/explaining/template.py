@@ -9,9 +9,13 @@ its signs right: holding-back facts sit after "Holding it back" / "although" / "
 
 from __future__ import annotations
 
+import re
+
 from assistant.explaining.facts import ExplanationFacts, Fact, facts_for
 from assistant.language import join_list, normalize_language, pick, stars
 from scorer.attribution import Explanation
+
+KIND_COLUMNS = ("category", "type", "kind", "product_type", "department")
 
 
 def _rated(f: Fact, zh: bool) -> str:
@@ -110,9 +114,14 @@ def _against(f: Fact, zh: bool) -> str:
             f.column or "", f.name_zh
         )
     year = f"being from {f.name}" if f.name.startswith("the ") else f"being {f.name}"
-    return {"genres": f"its {f.name} side", "year": year, "mpaa": f"being {f.name}"}.get(
-        f.column or "", f"its {f.name}"
-    )
+    special = {"genres": f"its {f.name} side", "year": year, "mpaa": f"being {f.name}"}
+    if f.column in special:
+        return special[f.column]
+    if (f.column or "").lower() in KIND_COLUMNS:  # a shop's product kind: "being a tent"
+        return f"being {'an' if f.name[:1].lower() in 'aeiou' else 'a'} {f.name}"
+    if f.column and re.fullmatch(r"[\w'-]+", f.name):
+        return f"being {f.name}"  # a tag: "being freestanding", "being budget"
+    return f"its {f.name}"
 
 
 def _against_sentence(facts: ExplanationFacts, zh: bool) -> str:

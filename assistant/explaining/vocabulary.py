@@ -173,7 +173,7 @@ class Vocabulary:
                         or (_punct(gap) and not any(_punct(gap) == g[j - i - 1] for g in entry.gaps))
                     ):
                         return False
-                elif len(gap) > 3 or gap.strip(" -/'’"):
+                elif len(gap) > 3 or gap.strip(" -/'’$€£¥"):  # currency signs sit inside amounts
                     return False
         if entry.strict:
             return all(t.raw[:1].isupper() or t.norm in _ARTICLES for t in toks[i : i + n])

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.routing.intent_model import Example
+from catalogue.units import dimension
 from tools import PARAMS, TOOL_NAMES, Session, argument_properties
 
 ROUTES: tuple[str, ...] = (*TOOL_NAMES, "answer")
@@ -32,7 +33,48 @@ _CONDITION_LIKE = re.compile(
     r"|(?:no|not|without|only|just)\s+[\w' -]+)$",
     re.I,
 )
+_NAMED = re.compile(r"^\s*([\w' -]+?)\s*(?:!=|>=|<=|=|<|>)")
+
+
+def _column_of(condition: str) -> str | None:
+    m = _NAMED.match(condition)
+    return m.group(1).strip() if m else None
+
+
 _SLOTS = re.compile(r"\{shown\d\}|\{seen2?\}|\{unseen\}")
+
+
+FILM_EXAMPLES = (
+    '"genres!=Horror", "genres=Comedy", "runtime<100", "year>=1995", "shorter", "longer", "more recent", "older", '
+    '"not shown", "clear"'
+)
+RELATIVE_BY_DIMENSION = {
+    "money": ("cheaper", "pricier"),
+    "mass": ("lighter", "heavier"),
+    "pages": ("fewer pages", "more pages"),
+    "duration": ("shorter", "longer"),
+    "year": ("more recent", "older"),
+}
+
+
+def constraint_examples(values: dict[str, list[str]], units: dict[str, str], genres: Sequence[str]) -> str:
+    """The constraint examples the router prompt shows, in this catalogue's own columns and values."""
+    if genres and "runtime" in units:
+        return FILM_EXAMPLES  # the films' examples, as the prompt has always had them (its cache prefix)
+    out: list[str] = []
+    for column, names in list(values.items())[:2]:
+        if names:
+            out += [f'"{column}={names[0]}"', f'"{column}!={names[-1]}"']
+    relative: list[str] = []
+    for column, unit in units.items():
+        dim = dimension(unit)
+        if dim in ("money", "mass", "pages", "duration"):
+            out.append(f'"{column}<{ {"money": 200, "mass": 2000, "pages": 300, "duration": 100}[dim] }"')
+            relative += list(RELATIVE_BY_DIMENSION[dim])
+        elif dim == "year":
+            out.append(f'"{column}>=2010"')
+            relative += list(RELATIVE_BY_DIMENSION[dim])
+    return ", ".join(out + [f'"{w}"' for w in relative] + ['"not shown"', '"clear"'])
 
 
 def schema_for(tools: Sequence[str]) -> dict[str, Any]:
@@ -63,8 +105,11 @@ def context_block(session: Session, message: str, n_shown: int = 5, examples: Se
     return "\n".join(lines)
 
 
-def clean_args(tool: str, args: dict[str, Any], session: Session) -> dict[str, Any]:
-    """Keep the arguments ``tool`` takes, drop empty ones, fix common slips of small models."""
+def clean_args(
+    tool: str, args: dict[str, Any], session: Session, columns: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """Keep the arguments ``tool`` takes, drop empty ones, fix common slips of small models. With ``columns``
+    (the catalogue's), a constraint on any other column is dropped (a film column asked of a gear shop)."""
     if tool == "answer":
         return {}
     out = {k: v for k, v in (args or {}).items() if k in PARAMS[tool] and v not in (None, "", [], {})}
@@ -81,6 +126,8 @@ def clean_args(tool: str, args: dict[str, Any], session: Session) -> dict[str, A
     if tool == "recommend" and isinstance(out.get("constraints"), list):
         # small models sometimes put a tool name or a title here: keep only what reads as a condition
         kept = [c for c in out["constraints"] if isinstance(c, str) and _CONDITION_LIKE.match(c.strip())]
+        if columns is not None:
+            kept = [c for c in kept if _column_of(c) is None or _column_of(c) in columns]
         if kept:
             out["constraints"] = kept
         else:

@@ -23,7 +23,7 @@ from assistant.routing.arguments import args_for
 from assistant.routing.conditions import Lexicon, constraints_in
 from assistant.routing.decision import Decision
 from assistant.routing.intent_model import Example, IntentModel, normalise, shared_model
-from assistant.routing.prompt import ROUTES, clean_args, context_block, schema_for
+from assistant.routing.prompt import ROUTES, clean_args, constraint_examples, context_block, schema_for
 from assistant.routing.rules import fast_route, looks_like_hijack
 from assistant.routing.titles import finder_for
 from prompts import render
@@ -74,11 +74,16 @@ class Router:
         intent: IntentModel | str | None = "shared",
         values: dict[str, list[str]] | None = None,
         units: dict[str, str] | None = None,
+        columns: Sequence[str] | None = None,
     ) -> None:
         self.llm = llm
         self.lexicon = Lexicon(genres, values, units)
         self.titles = finder_for(tuple(titles))
-        self.system = render("router.md", catalogue=catalogue, genres=", ".join(genres) or "(none)")
+        self.columns = None if columns is None else tuple(columns)
+        examples = constraint_examples(values or {}, units or {}, genres)
+        self.system = render(
+            "router.md", catalogue=catalogue, genres=", ".join(genres) or "(none)", constraint_examples=examples
+        )
         self._intent = intent
         self.few_shot = FEW_SHOT
 
@@ -178,7 +183,7 @@ class Router:
         tool = value["tool"]
         if tool not in tools:
             raise LanguageModelError(f"the language model chose an unknown tool {tool!r}.")
-        return Decision(tool, clean_args(tool, value.get("args") or {}, session), "llm")
+        return Decision(tool, clean_args(tool, value.get("args") or {}, session, self.columns), "llm")
 
     def messages(self, session: Session, message: str, tools: Sequence[str] = ROUTES) -> list[BaseMessage]:
         examples: list[Example] = []
@@ -196,6 +201,9 @@ class Router:
         """Fill what the model left out (a title it did not copy, say) from the message itself."""
         read = args_for(d.tool, message, session, self.titles, self.lexicon) or {}
         args = {**read, **d.args}
+        for key in ("constraints", "filters"):  # conditions the message plainly states: code read them, keep those
+            if read.get(key):
+                args[key] = read[key]
         bare = message.strip().rstrip("?？!！.。")
         if "item" in read and str(d.args.get("item", "")).strip().rstrip("?？!！.。") == bare:
             args["item"] = read["item"]  # the model copied the whole message as the item: the item named in it
