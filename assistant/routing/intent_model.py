@@ -16,7 +16,11 @@ use; the router warms it up with the language model.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
+import os
+import pickle
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -76,7 +80,7 @@ class IntentModel:
 
     def __init__(self, examples: Sequence[Example], *, embed: Any | None = "local") -> None:
         """``embed``: "local" for the MiniLM sentence embedding, None for n-grams only, or any callable
-        that maps a list of texts to vectors."""
+        that maps a list of texts to vectors (a model trained with one needs one of the same size to predict)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_union
@@ -127,6 +131,18 @@ class IntentModel:
         p = self.probabilities([normalised])[0]
         return sorted(zip(self.tools, (float(v) for v in p)), key=lambda tp: -tp[1])
 
+    @property
+    def embedded(self) -> bool:
+        """Whether the sentence embedding is part of the features."""
+        return self._embed is not None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the embedding (a loaded network) is not kept: ``cached_model`` attaches the process's own
+        return {**self.__dict__, "_embed": None, "_was_embedded": self._embed is not None}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
 
 def _unit_rows(x: Any) -> Any:
     from sklearn.preprocessing import normalize
@@ -150,14 +166,53 @@ def _default_embedding() -> Any | None:
 
 
 _lock = threading.Lock()
+CACHE_VERSION = 1  # bump when the features change: older cached models are then retrained
+
+
+def fingerprint(paths: Sequence[Path]) -> str:
+    """What a cached model depends on: the labelled files, the settings above, scikit-learn's version."""
+    import sklearn
+
+    h = hashlib.sha256(f"{CACHE_VERSION} {C} {EMBEDDING_WEIGHT} {sklearn.__version__}".encode())
+    for path in sorted(paths):
+        h.update(Path(path).name.encode() + b"\0" + Path(path).read_bytes())
+    return h.hexdigest()[:20]
+
+
+def cached_model(cache_dir: Path | None = None, paths: Sequence[Path] | None = None) -> IntentModel:
+    """The model trained on ``intent_data``, from ``<cache>/intent-<fingerprint>.pkl`` when that exists (training
+    takes seconds a process: most of a cold ``because ask``), else trained and written there atomically.
+    A damaged or foreign cache file is retrained over."""
+    from vectorstore.onnx_minilm import default_cache_dir
+
+    files = sorted(paths if paths is not None else DATA_DIR.glob("*.json"))
+    path = (cache_dir or default_cache_dir()) / f"intent-{fingerprint(files)}.pkl"
+    embed = _default_embedding()
+    try:
+        with path.open("rb") as f:
+            model = pickle.load(f)  # our own cache file, named by the hash of what it was trained on
+        if isinstance(model, IntentModel) and model.__dict__.get("_was_embedded") == (embed is not None):
+            model._embed = embed
+            return model
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        pass
+    model = IntentModel(load_examples(files), embed=embed)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(model))
+        os.replace(tmp, path)
+    except OSError as err:  # a read-only cache only costs the next start its training time
+        logging.getLogger(__name__).info("intent model not cached (%s)", err)
+    return model
 
 
 @lru_cache(maxsize=1)
 def _shared() -> IntentModel:
-    return IntentModel(load_examples())
+    return cached_model()
 
 
 def shared_model() -> IntentModel:
-    """The process-wide model trained on every file in ``intent_data`` (trained on first call)."""
+    """The process-wide model trained on every file in ``intent_data`` (cached on disk, loaded on first call)."""
     with _lock:
         return _shared()
