@@ -134,3 +134,30 @@ def test_a_gear_shop_end_to_end(tmp_path_factory: pytest.TempPathFactory) -> Non
     after = cat.items.loc[[r["item"] for r in lighter.recommendations], "weight_g"]
     assert lighter.recommendations and (after < weights.median()).all()
     assert (cat.items.loc[[r["item"] for r in lighter.recommendations], "category"] == "tent").all()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "k"),
+    [
+        ("再多给我几部吧，五部太少了", [], 10),
+        ("八十年代以前的片子", ["year<1980"], None),
+        ("something from before the 80s", ["year<1980"], None),
+        ("the nineties please", ["year=1990..1999"], None),
+        ("I'd like something funny but not too long", ["shorter", "genres=Comedy"], None),
+        ("movies like Fargo but funny", [], None),  # "like" a title: a similarity request, not a genre filter
+    ],
+)
+def test_counts_periods_and_wishes_from_the_issue(text: str, expected: list[str], k: int | None) -> None:
+    lex = Lexicon(["Comedy", "Horror"], None, FILM_UNITS)
+    assert constraints_in(text, lex) == (expected, k)
+
+
+def test_what_if_removes_only_the_title_in_the_if_clause(ml100k_recommender) -> None:
+    from assistant import Assistant
+    from support.agent import catalogue
+    from tools import Session
+
+    a = Assistant(ml100k_recommender, Session.new(user="1"), catalogue=catalogue(), llm=None)
+    a.respond("recommend me something")
+    answer = a.respond("would Speed still be there if Star Wars wasn't in my history")
+    assert answer.tool_calls == [{"name": "what_if", "args": {"remove": ["Star Wars"]}}]

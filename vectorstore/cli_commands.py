@@ -30,8 +30,9 @@ def add_index_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the counts as JSON")
 
 
-def run_index(settings: "Settings", args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def run_index(settings: "Settings", args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Embed new/changed items into Chroma, delete removed ones; print the counts."""
+    out = out or sys.stdout  # read when called: a default bound at import keeps a stream that may be closed
     from catalogue import load_catalogue
 
     from .store import open_store
@@ -91,9 +92,10 @@ def _load_recommender(settings: "Settings") -> Any:
 
 
 def run_search(
-    settings: "Settings", args: argparse.Namespace, out: TextIO = sys.stdout, recommender: Any = None
+    settings: "Settings", args: argparse.Namespace, out: TextIO | None = None, recommender: Any = None
 ) -> int:
     """Search the index (optionally re-ranked for --user) and print the hits."""
+    out = out or sys.stdout
     from .store import open_store
 
     if args.user:
@@ -120,7 +122,8 @@ def run_search(
     return 0
 
 
-def print_hits(hits: list["SearchHit"], as_json: bool, personal: bool = False, out: TextIO = sys.stdout) -> None:
+def print_hits(hits: list["SearchHit"], as_json: bool, personal: bool = False, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     rows = [
         {
             "item": h.item,

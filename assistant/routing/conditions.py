@@ -154,6 +154,26 @@ _K = re.compile(
     r"\b(?:top\s+)?(\d{1,2})\s+(?:more\s+)?(?:movies?|films?|items?|recommendations|suggestions|picks|ones|things|titles)\b|\b(?:give|show|recommend|suggest|pick)(?:\s+me)?\s+(\d{1,2})\b|(\d{1,2}|[一二两三四五六七八九十])\s*[部个条本](?!\s*(?:半\s*)?(?:小时|钟头|月|星期|人|朋友))",
     re.I,
 )
+# "like" as in "movies like Fargo", not "I'd like a comedy" / "I like westerns"
+_SIMILAR = re.compile(r"\bsimilar\b|(?<!\bi'd\s)(?<!\bwould\s)(?<!\bi\s)(?<!\bwe'd\s)(?<!\bwe\s)\blike\b|类似|像", re.I)
+_WORD_DECADES = {
+    "twenties": 1920,
+    "thirties": 1930,
+    "forties": 1940,
+    "fifties": 1950,
+    "sixties": 1960,
+    "seventies": 1970,
+    "eighties": 1980,
+    "nineties": 1990,
+}
+_WORD_DECADE = re.compile(r"\b(?:the\s+)?(" + "|".join(_WORD_DECADES) + r")\b", re.I)
+_ENOUGH = re.compile(r"\b(\d{1,2})\s+(?:is|are|isn'?t|aren'?t)\s+(?:not\s+)?(?:enough|too\s+few)\b", re.I)
+_ZH_DECADE = re.compile(r"(?:一九)?([二三四五六七八九])十年代")
+_BEFORE_DECADE = re.compile(r"(?:before|pre-?|earlier\s+than|older\s+than|until)\s*(?:the\s+)?$", re.I)
+_AFTER_DECADE = re.compile(r"(?:after|later\s+than|newer\s+than)\s+(?:the\s+)?$", re.I)
+_TOO_FEW = re.compile(
+    r"^\s*(?:(?:is|are)\s+)?(?:太少|不够|too\s+few|not\s+enough|isn'?t\s+enough|aren'?t\s+enough)", re.I
+)
 _ZH_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -221,10 +241,26 @@ def constraints_in(text: str, lex: Lexicon) -> tuple[list[str], int | None]:
         hours = float(raw) if raw[0].isdigit() else _HOUR_WORDS[raw.lower()]
         found.append(f"runtime<{int(60 * (hours + (0.5 if m.group(3) else 0)))}")
     decade = _DECADE.search(text)
-    if decade:
-        century, digit = (decade.group(1) or decade.group(3)), (decade.group(2) or decade.group(4))
-        start = int((century or ("20" if digit in "012" else "19")) + digit + "0")
-        found.append(f"year={start}..{start + 9}")
+    zh_decade = None if decade else _ZH_DECADE.search(text)
+    word_decade = None if decade or zh_decade else _WORD_DECADE.search(text)
+    if decade or zh_decade or word_decade:
+        if decade:
+            century, digit = (decade.group(1) or decade.group(3)), (decade.group(2) or decade.group(4))
+            start = int((century or ("20" if digit in "012" else "19")) + digit + "0")
+            span = decade.span()
+        elif zh_decade:
+            start, span = 1900 + 10 * _ZH_NUM[zh_decade.group(1)], zh_decade.span()
+        else:
+            start, span = _WORD_DECADES[word_decade.group(1).lower()], word_decade.span()
+        before, after = text[max(0, span[0] - 16) : span[0]], text[span[1] : span[1] + 4]
+        if _BEFORE_DECADE.search(before) or after.startswith(("以前", "之前", "前")):
+            found.append(f"year<{start}")  # "before the 80s", "八十年代以前"
+        elif _AFTER_DECADE.search(before) or after.startswith(("以后", "之后", "后")):
+            found.append(f"year>={start + 10}")  # "after the 80s", "八十年代以后"
+        elif re.search(r"\bsince\s+(?:the\s+)?$", before, re.I) or after.startswith("以来"):
+            found.append(f"year>={start}")
+        else:
+            found.append(f"year={start}..{start + 9}")
 
     def genre_spans(part: str) -> list[tuple[int, int, str]]:
         return [(m.start(), m.end(), lex.words[m.group(1).lower()]) for m in lex.pattern.finditer(part)]
@@ -232,7 +268,7 @@ def constraints_in(text: str, lex: Lexicon) -> tuple[list[str], int | None]:
     def value_spans(part: str) -> list[tuple[int, int, tuple[str, str]]]:
         return [(a, b, (c, v)) for a, b, c, v in lex.find_values(part)]
 
-    similar = re.search(r"\b(?:like|similar)\b|类似|像", text, re.I)
+    similar = _SIMILAR.search(text)
     if lex.pattern is not None:
         negated = _negated(text, genre_spans)
         found.extend(f"genres!={g}" for g in sorted(negated))
@@ -251,4 +287,8 @@ def constraints_in(text: str, lex: Lexicon) -> tuple[list[str], int | None]:
     if km:
         raw = next(g for g in km.groups() if g)
         k = int(raw) if raw.isdigit() else _ZH_NUM[raw]
+        if _TOO_FEW.match(text[km.end() :]):  # "五部太少了": more than that
+            k = min(20, k + 5)
+    elif enough := _ENOUGH.search(text):  # "5 is not enough"
+        k = min(20, int(enough.group(1)) + 5)
     return found, k if k and 1 <= k <= 20 else None

@@ -104,9 +104,10 @@ SIMILAR_ASK = re.compile(
     r"|\bsame\s+(?:vibe|style|kind|feel)\b|\bmore\s+like\s+(?:it|that|this)\b|同类|类似|相似|差不多的|像(?:它|这|那)",
     re.I,
 )
+IF_CLAUSE = re.compile(r"\bif\b|\bsuppose\b|\bimagine\b|如果|假如|要是|假设|假装|就当|若是", re.I)
 HYPOTHETICAL_REMOVE = re.compile(
     r"\b(?:had\s*n'?t|have\s*n'?t|had\s+not|never|not|didn'?t|without|remove\w*|forget|drop\w*|delete\w*|take\w*\s+out|ignore\w*|un-?see\w*)\b"
-    r"|没|未|不算|去掉|删|排除|除去|拿掉|忽略",
+    r"|\b(?:was|were|is|are)n'?t\b|没|未|不算|去掉|删|排除|除去|拿掉|忽略|不在",
     re.I,
 )
 SEARCH = re.compile(r"\babout\b|\bset\s+in\b|\bfind\b|\bsearch\b|讲|关于|背景", re.I)
@@ -211,7 +212,10 @@ def title_route(text: str, session: Session, finder: TitleFinder) -> tuple[str, 
     if WHAT_IF.search(text):
         # "假设我从来没给Contact打过分呢": a hypothetical about titles in the message is a what-if on them
         if mentions and not WHY.search(text) and not SIMILAR_ASK.search(text):
-            titles = [m.text for m in mentions]
+            # "would Speed still be there if Star Wars wasn't in my history": the hypothesis is the if-clause's
+            cue = IF_CLAUSE.search(text)
+            inside = [m for m in mentions if cue is not None and m.start >= cue.end()]
+            titles = [m.text for m in (inside or mentions)]
             return "what_if", ({"remove": titles} if HYPOTHETICAL_REMOVE.search(text) else {"add": titles})
         return None
     if SIMILAR.search(text):
