@@ -92,6 +92,7 @@ class Assistant:
             values=self.ctx.label_values(),
             units=self.ctx.units,
             columns=list(schema) if schema else None,
+            aliases=self.ctx.aliases,
         )
         self.loop = AgentLoop(self.plan, make_tools(self.ctx), self.system_prompt("en"), model=model)
         self.health = ModelHealth(configured=llm is not None)

@@ -12,6 +12,7 @@ from typing import Any
 
 from assistant.labels_zh import zh_label
 from assistant.language import display_title, join_list
+from catalogue.builtin import BUILTINS
 from catalogue.units import infer_unit
 from scorer import Explanation, Recommender, WhatIf
 
@@ -169,6 +170,11 @@ def _number(text: str) -> float | None:
         return None
 
 
+def measure_word(rec: Recommender) -> str:
+    """The Chinese measure word for the catalogue's items: 部 for films, 个 for anything else."""
+    return "部" if getattr(rec, "dataset", "") in BUILTINS else "个"
+
+
 def reply_for(tool: str, data: dict[str, Any], language: str, rec: Recommender) -> str:
     """A short faithful reply for one tool result (``data`` is ``ToolResult.data``)."""
     zh = language == "zh"
@@ -178,7 +184,7 @@ def reply_for(tool: str, data: dict[str, Any], language: str, rec: Recommender) 
         n, cons = len(data["recommendations"]), data.get("constraints") or []
         said = join_list([describe_constraint(c, zh) for c in cons], language)
         if zh:
-            return f"为你推荐{n}部" + (f"（{said}）" if said else "") + "："
+            return f"为你推荐{n}{measure_word(rec)}" + (f"（{said}）" if said else "") + "："
         return f"Here are {n} picks for you" + (f" ({said})" if said else "") + ":"
     if tool == "explain":
         e: Explanation = data["explanation"]

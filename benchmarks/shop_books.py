@@ -380,13 +380,3 @@ def _book_ratings(items: pd.DataFrame, rng: np.random.Generator, n_users: int) -
     ).sort_values(["timestamp", "user_id"], kind="stable")
     inter["timestamp"] = iso(inter["timestamp"].to_numpy())
     return inter.reset_index(drop=True)
-
-
-BOOK_SCHEMA = {
-    "author": {"type": "category"},
-    "genre": {"type": "multi"},
-    "year": {"type": "numeric", "unit": "year"},
-    "pages": {"type": "numeric", "unit": "pages"},
-    "price": {"type": "numeric", "unit": "USD"},
-    "language": {"type": "category"},
-}

@@ -353,12 +353,3 @@ def _gear_interactions(items: pd.DataFrame, rng: np.random.Generator, n_users: i
     ).sort_values(["timestamp", "user_id"], kind="stable")
     inter["timestamp"] = iso(inter["timestamp"].to_numpy())
     return inter.reset_index(drop=True)
-
-
-GEAR_SCHEMA = {
-    "category": {"type": "category"},
-    "brand": {"type": "category"},
-    "price": {"type": "numeric", "unit": "USD"},
-    "weight_g": {"type": "numeric", "unit": "g"},
-    "tags": {"type": "multi"},
-}

@@ -66,9 +66,10 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from shop_books import BOOK_SCHEMA, make_books  # the generators beside this script (its folder is on sys.path)
+from shop_books import make_books  # the generators beside this script (its folder is on sys.path)
 from shop_common import write_shop
-from shop_gear import GEAR_SCHEMA, make_gear
+from shop_gear import make_gear
+from shop_schemas import BOOK_SCHEMA, GEAR_SCHEMA
 
 
 def main() -> None:

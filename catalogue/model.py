@@ -32,7 +32,12 @@ class Catalogue:
     interactions: pd.DataFrame
     schema: dict[str, str]
     users: pd.DataFrame | None = field(default=None)
-    details: dict[str, dict[str, str]] = field(default_factory=dict)  # column -> unit, label, label_zh (schema file)
+    details: dict[str, dict[str, Any]] = field(default_factory=dict)  # column -> unit, label, label_zh, aliases
+
+    @property
+    def aliases(self) -> dict[str, dict[str, list[str]]]:
+        """Label column -> value -> other names of it (schema file), e.g. {"category": {"tent": ["帐篷"]}}."""
+        return {c: dict(d["aliases"]) for c, d in self.details.items() if d.get("aliases")}
 
     @property
     def units(self) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,7 @@ _EXAMPLE = (
     '{"columns": {"year": "numeric", "genres": "multi", "brand": "category", '
     '"price": {"type": "numeric", "unit": "USD", "label": "price", "label_zh": "价格"}}}'
 )
-_DETAILS = ("type", "unit", "label", "label_zh")
+_DETAILS = ("type", "unit", "label", "label_zh", "aliases")
 
 
 def read_schema(path: str | Path) -> dict[str, str]:
@@ -33,8 +34,10 @@ def read_schema(path: str | Path) -> dict[str, str]:
     return read_schema_file(path)[0]
 
 
-def read_schema_file(path: str | Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
-    """(column -> kind, column -> its details: unit, label, label_zh where the file gives them)."""
+def read_schema_file(path: str | Path) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    """(column -> kind, column -> its details: unit, label, label_zh, aliases where the file gives them).
+
+    ``aliases`` names a label column's values in other words or languages, e.g. {"tent": ["帐篷", "tents"]}."""
     shown = str(path)
     p = Path(path)
     if not p.is_file():
@@ -60,22 +63,31 @@ def read_schema_file(path: str | Path) -> tuple[dict[str, str], dict[str, dict[s
             'the schema file must hold an object {"columns": {...}}.', f"write it like {_EXAMPLE}.", file=shown
         )
     schema: dict[str, str] = {}
-    details: dict[str, dict[str, str]] = {}
+    details: dict[str, dict[str, Any]] = {}
     for name, spec in columns.items():
         row = _line_of(text, name)
         kind = spec.get("type") if isinstance(spec, dict) else spec
         if isinstance(spec, dict):
             extra = sorted(set(spec) - set(_DETAILS))
-            if extra or not all(isinstance(v, str) for v in spec.values()):
+            aliases = spec.get("aliases", {})
+            aliases_ok = isinstance(aliases, dict) and all(
+                isinstance(k, str)
+                and isinstance(v, (str, list))
+                and all(isinstance(x, str) for x in ([v] if isinstance(v, str) else v))
+                for k, v in aliases.items()
+            )
+            if extra or not aliases_ok or not all(isinstance(v, str) for k, v in spec.items() if k != "aliases"):
                 raise DataError(
-                    f"column '{name}': the keys of its entry must be text values among {', '.join(_DETAILS)}"
-                    + (f" (found {', '.join(extra)})." if extra else "."),
+                    f"column '{name}': its entry takes {', '.join(_DETAILS)} (text; aliases an object of value -> "
+                    "list of names)" + (f" (found {', '.join(extra)})." if extra else "."),
                     f"write it like {_EXAMPLE}.",
                     file=shown,
                     row=row,
                     column=name,
                 )
             details[name] = {k: v for k, v in spec.items() if k != "type"}
+            if "aliases" in details[name]:
+                details[name]["aliases"] = {k: [v] if isinstance(v, str) else list(v) for k, v in aliases.items()}
         if name in RESERVED:
             raise DataError(
                 f"'{name}' is a fixed column, not a feature, so it cannot have a kind.",

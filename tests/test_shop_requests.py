@@ -161,3 +161,27 @@ def test_what_if_removes_only_the_title_in_the_if_clause(ml100k_recommender) -> 
     a.respond("recommend me something")
     answer = a.respond("would Speed still be there if Star Wars wasn't in my history")
     assert answer.tool_calls == [{"name": "what_if", "args": {"remove": ["Star Wars"]}}]
+
+
+def test_a_shop_names_its_values_in_other_words(tmp_path: Path) -> None:
+    from because.errors import DataError
+
+    path = tmp_path / "schema.json"
+    path.write_text('{"columns": {"category": {"type": "category", "aliases": {"tent": ["帐篷", "tents"]}}}}')
+    kinds, details = read_schema_file(path)
+    assert details["category"]["aliases"] == {"tent": ["帐篷", "tents"]}
+    path.write_text('{"columns": {"category": {"type": "category", "aliases": ["帐篷"]}}}')
+    with pytest.raises(DataError, match="aliases"):
+        read_schema_file(path)
+    lex = Lexicon(
+        [],
+        {"category": ["tent", "jacket"], "brand": ["Kobold"]},
+        GEAR_UNITS,
+        {"category": {"tent": ["帐篷"], "jacket": ["冲锋衣"], "nonexistent": ["无"]}},
+    )
+    assert constraints_in("不要Kobold的帐篷，两公斤以内", lex)[0] == [
+        "brand!=Kobold",
+        "category=tent",
+        "weight_g<=2000",
+    ]
+    assert constraints_in("除了冲锋衣", lex)[0] == ["category!=jacket"]

@@ -44,6 +44,7 @@ class ToolContext:
     schema: dict[str, str]
     store: Any | None = None  # vectorstore.VectorStore, optional
     units: dict[str, str] = field(default_factory=dict)  # numeric column -> unit ("USD", "g", "min", "year")
+    aliases: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # column -> value -> other names
     feedback: FeedbackStore = None  # type: ignore[assignment]  # set in __post_init__: the session's own
     calls: list[dict[str, Any]] = field(default_factory=list)  # every tool call made through this context
     on_result: Callable[[str, ToolResult], None] | None = (
@@ -60,7 +61,15 @@ class ToolContext:
     ) -> "ToolContext":
         items, schema = catalogue_view(rec, catalogue)
         units = getattr(catalogue, "units", None)
-        return cls(rec, session, items, schema, store, units=dict(units) if units is not None else units_for(schema))
+        return cls(
+            rec,
+            session,
+            items,
+            schema,
+            store,
+            units=dict(units) if units is not None else units_for(schema),
+            aliases=dict(getattr(catalogue, "aliases", None) or {}),
+        )
 
     def label_values(self, max_values: int = 2000) -> dict[str, list[str]]:
         """Label column -> its values, for the columns a shopper may name values of (not genres: see Lexicon)."""

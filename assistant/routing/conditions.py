@@ -22,7 +22,11 @@ class Lexicon:
     (``values``: column -> values, e.g. category, brand, tags), each as one regex."""
 
     def __init__(
-        self, genres: list[str], values: dict[str, list[str]] | None = None, units: dict[str, str] | None = None
+        self,
+        genres: list[str],
+        values: dict[str, list[str]] | None = None,
+        units: dict[str, str] | None = None,
+        aliases: dict[str, dict[str, list[str]]] | None = None,
     ) -> None:
         self.units = dict(units or {})  # numeric column -> unit, for amounts ("under $200", "两公斤以内")
         self.values: dict[str, tuple[str, str]] = {}
@@ -30,6 +34,12 @@ class Lexicon:
             for value in names:
                 for form in _forms(value):
                     self.values.setdefault(form, (column, value))
+        for column, by_value in (aliases or {}).items():  # the shop's other names of its values ("帐篷" = tent)
+            for value, names in by_value.items():
+                if value in (values or {}).get(column, ()):
+                    for name in names:
+                        for form in _forms(name) if name.isascii() else {name.strip().lower()}:
+                            self.values.setdefault(form, (column, value))
         value_alts = "|".join(re.escape(w) for w in sorted(self.values, key=len, reverse=True))
         self.value_pattern = (
             re.compile(rf"(?<![A-Za-z0-9'])({value_alts})(?![A-Za-z0-9'])", re.I) if value_alts else None

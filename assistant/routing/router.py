@@ -75,9 +75,10 @@ class Router:
         values: dict[str, list[str]] | None = None,
         units: dict[str, str] | None = None,
         columns: Sequence[str] | None = None,
+        aliases: dict[str, dict[str, list[str]]] | None = None,
     ) -> None:
         self.llm = llm
-        self.lexicon = Lexicon(genres, values, units)
+        self.lexicon = Lexicon(genres, values, units, aliases)
         self.titles = finder_for(tuple(titles))
         self.columns = None if columns is None else tuple(columns)
         examples = constraint_examples(values or {}, units or {}, genres)

@@ -16,7 +16,8 @@ def write_gear(folder: Path, n_users: int = 300, seed: int = 0) -> Path:
     sys.path.insert(0, str(BENCHMARKS))
     try:
         from shop_common import write_shop
-        from shop_gear import GEAR_SCHEMA, make_gear
+        from shop_gear import make_gear
+        from shop_schemas import GEAR_SCHEMA
     finally:
         sys.path.remove(str(BENCHMARKS))
     items, inter = make_gear(np.random.default_rng(seed), n_users=n_users)
