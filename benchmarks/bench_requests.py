@@ -207,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--home", type=Path, default=Path("/tmp/bhome"), help="a home with the film model trained")
     p.add_argument("--sets", nargs="*", default=list(SETS))
     p.add_argument("--model", default=None, help="route with this language model too (e.g. qwen2.5-1.5b)")
+    p.add_argument("--prefix", default="requests_", help="which frozen sets: requests_ (first) or requests_v2_")
     p.add_argument("--file", type=Path, help="score this request file instead (a smoke test: the first --sets name)")
     p.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "requests.json")
     args = p.parse_args(argv)
@@ -222,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         llm = make_chat_model(Settings(home=args.home, llm_model=args.model, llm_timeout_s=120.0))
     results: dict[str, Any] = {}
     for name in args.sets:
-        path = args.file or ROOT / "tests" / "data" / f"requests_{name}.json"
+        path = args.file or ROOT / "tests" / "data" / f"{args.prefix}{name}.json"
         data = json.loads(path.read_text(encoding="utf-8"))
         rec, cat = load_shop(name, args.shops, args.home)
         results[name] = run_set(name, data, rec, cat, llm)
