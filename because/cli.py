@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jsonl", action="store_true", help="with --all-users (JSON lines are the only format there)")
 
     for name, handler, help_ in (
-        ("explain", commands.run_explain, "the exact parts of a user's score for an item"),
+        ("explain", _lazy("because.explain_commands", "run_explain"), "the exact parts of a user's score for an item"),
         ("why-not", commands.run_why_not, "why an item is not in a user's top k"),
     ):
         p = add(name, handler, help_)
@@ -73,6 +73,18 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--item", required=True)
         p.add_argument("-k", "--k", type=int, default=10)
         p.add_argument("--json", action="store_true")
+        if name == "explain":
+            p.add_argument("--language", choices=["en", "zh"], default="en", help="of the explanation text (--json)")
+
+    from because.explain_commands import add_check_arguments
+
+    add_check_arguments(
+        add(
+            "check",
+            _lazy("because.explain_commands", "run_check"),
+            "check an explanation text with the chat's claim checker",
+        )
+    )
 
     p = add("what-if", commands.run_what_if, "the top k after removing or adding past items")
     p.add_argument("--user", required=True)

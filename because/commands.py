@@ -84,23 +84,10 @@ def run_recommend(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_contributions(contributions: list, total: float) -> None:
+def print_contributions(contributions: list, total: float) -> None:
     for c in contributions:
         print(f"  {c.value:+.4f}  {c.kind:<12}  {c.label}")
     print(f"  {'=' * 7}\n  {total:+.4f}  score (the parts above sum to it exactly)")
-
-
-def run_explain(settings: Settings, args: argparse.Namespace) -> int:
-    from scorer.attribution import explain
-
-    expl = explain(load_recommender(settings), args.user, args.item)
-    if args.json:
-        _emit(expl.to_dict())
-        return 0
-    rank = f"rank {expl.rank}" if expl.rank else "already in the user's history"
-    print(f"{expl.title} [item {expl.item}] for user {expl.user}: score {expl.score:.4f}, {rank}")
-    _print_contributions(expl.contributions, expl.score)
-    return 0
 
 
 def run_why_not(settings: Settings, args: argparse.Namespace) -> int:

@@ -69,13 +69,32 @@ def test_explain_json_structure(capsys, trained_home, ml100k_recommender):
     code, out, _ = run(capsys, trained_home, "explain", "--user", USER, "--item", item, "--json")
     assert code == 0
     data = json.loads(out)
-    assert set(data) - {"title"} == {"user", "item", "score", "rank", "contributions"}
+    assert set(data) - {"title"} == {"user", "item", "score", "rank", "contributions", "text", "checked", "named"}
     assert (data["user"], data["item"], data["rank"]) == (USER, item, 1)
     assert data["contributions"] and all(
-        set(c) == {"kind", "label", "value", "evidence"} for c in data["contributions"]
+        set(c) == {"key", "kind", "label", "value", "evidence"} for c in data["contributions"]
     )
     assert {c["kind"] for c in data["contributions"]} <= {"history_item", "feature", "popularity"}
     assert abs(sum(c["value"] for c in data["contributions"]) - data["score"]) < 1e-5
+    # the text the chat shows, checked, and which contributions it names (their keys)
+    assert data["text"] and data["checked"] and data["named"]
+    assert set(data["named"]) <= {c["key"] for c in data["contributions"]}
+
+
+def test_check_uses_the_chats_checker(capsys, trained_home, ml100k_recommender):
+    item = ml100k_recommender.recommend(USER, k=1)[0].item_id
+    _, out, _ = run(capsys, trained_home, "explain", "--user", USER, "--item", item, "--json")
+    text = json.loads(out)["text"]
+    code, out, _ = run(capsys, trained_home, "check", "--user", USER, "--item", item, "--json", text)
+    assert code == 0 and json.loads(out)["ok"] is True
+    lie = "You rated Titanic (1997) 5★, so this is for you."  # user 1 never rated Titanic
+    code, out, _ = run(capsys, trained_home, "check", "--user", USER, "--item", item, "--json", lie)
+    result = json.loads(out)
+    assert code == 0 and result["ok"] is False and any("Titanic" in p for p in result["problems"])
+    code, _, err = run(capsys, trained_home, "check", "--user", USER, "--item", item, " ")
+    assert code == 2 and "empty" in err
+    code, _, err = run(capsys, trained_home, "check", "--user", "nobody", "--item", item, "fine")
+    assert code == 2 and "unknown user" in err
 
 
 def test_explain_text(capsys, trained_home):
