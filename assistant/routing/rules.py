@@ -55,6 +55,9 @@ def looks_like_hijack(message: str) -> bool:
     return guard.injection_kind(message) is not None
 
 
+_INCLUDE = re.compile(r"^\w+=(?![\d.]+(?:\.\.[\d.]+)?$)[^=]+$")
+
+
 def _genre_request(text: str, lex: Lexicon) -> bool:
     """'only comedies', 'westerns please', '只看喜剧': the message is a genre and nothing else."""
     m = GENRE_ASK.match(text)
@@ -141,7 +144,8 @@ def fast_route(message: str, session: Session, lex: Lexicon, titles: TitleFinder
     if m and _item_text(m.group("x")) and lex.genre(_item_text(m.group("x"))) is None:
         return Decision("similar_to", {"item": _item_text(m.group("x"))})
     found, k = constraints_in(text, lex)
-    only_genres = all(c.startswith("genres=") for c in found)
+    # only values wanted (a genre, a category, a tag): may as well describe a thing to search for as ask for a list
+    only_genres = all(_INCLUDE.match(c) for c in found)
     m = _first(SEARCH, text)
     if m and _item_text(m.group("x")) and only_genres:
         return Decision("search_catalogue", {"query": _item_text(m.group("x"))})
