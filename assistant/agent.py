@@ -25,7 +25,7 @@ from assistant.explaining import Checks, ClaimChecker, write_explanations
 from assistant.guard import add_note, check_message, refusal
 from assistant.llm import LanguageModelError, generate
 from assistant.llm.health import ModelHealth
-from assistant.loop import AgentLoop, tool_results_since
+from assistant.loop import AgentLoop, error_data, tool_results_since
 from assistant.replies import error_reply, help_text, notice, reply_for
 from assistant.routing import IntentModel, Router, looks_like_hijack
 from assistant.screens import Screens
@@ -254,10 +254,7 @@ class Assistant:
 
 
 def _observation_data(m: Any) -> dict[str, Any]:
-    if isinstance(m.artifact, ToolResult):
-        return m.artifact.data
-    content = str(m.content)
-    return {"error": content[7:]} if content.startswith("Error: ") else {}
+    return m.artifact.data if isinstance(m.artifact, ToolResult) else error_data(str(m.content))
 
 
 def _rec_dict(r: Recommendation) -> dict[str, Any]:

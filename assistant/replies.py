@@ -13,7 +13,7 @@ from typing import Any
 from assistant.labels_zh import zh_label
 from assistant.language import display_title, join_list
 from catalogue.builtin import BUILTINS
-from catalogue.units import infer_unit
+from catalogue.units import CURRENCY_SIGNS, infer_unit, plain_name
 from scorer import Explanation, Recommender, WhatIf
 
 HELP = (
@@ -117,12 +117,11 @@ def describe_constraint(text: str, zh: bool) -> str:
 
 
 _COLUMN_ZH = {"price": "价格", "weight": "重量", "pages": "页数", "rating": "评分", "brand": "品牌", "category": "类别"}
-_UNIT_SUFFIX = re.compile(r"_(?:g|kg|usd|eur|min|mins|pages|grams)$", re.I)
 
 
 def column_name(column: str, zh: bool = False) -> str:
     """How a reply names a column: 'weight_g' -> 'weight' / '重量'."""
-    name = _UNIT_SUFFIX.sub("", column).replace("_", " ")
+    name = plain_name(column)
     return _COLUMN_ZH.get(name, name) if zh else name
 
 
@@ -132,8 +131,8 @@ def amount(value: float, unit: str | None, zh: bool = False) -> str:
         grams = value * (1000 if unit == "kg" else 1)
         number, word, word_zh = (grams / 1000, "kg", "公斤") if grams >= 1000 else (grams, "g", "克")
         return f"{number:g}{word_zh}" if zh else f"{number:g} {word}"
-    if unit in ("USD", "EUR", "GBP", "CNY", "JPY"):
-        sign = {"USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥", "JPY": "¥"}[unit]
+    if unit in CURRENCY_SIGNS:
+        sign = CURRENCY_SIGNS[unit]
         return f"{value:g}{'美元' if unit == 'USD' else unit}" if zh else f"{sign}{value:g}"
     if unit == "pages":
         return f"{value:g}页" if zh else f"{value:g} pages"

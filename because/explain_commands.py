@@ -12,7 +12,7 @@ from because.errors import InputError
 from because.settings import Settings
 
 
-def _explained(settings: Settings, user: str, item: str, language: str) -> tuple[Any, Any, Any]:
+def _explained(settings: Settings, user: str, item: str) -> tuple[Any, Any, Any]:
     from assistant.explaining import ClaimChecker, facts_for
     from scorer import explain
     from scorer.pipeline import load_active
@@ -32,7 +32,7 @@ def run_explain(settings: Settings, args: argparse.Namespace) -> int:
     from assistant.explaining import template_explanation
 
     language = getattr(args, "language", "en")
-    expl, facts, checker = _explained(settings, args.user, args.item, language)
+    expl, facts, checker = _explained(settings, args.user, args.item)
     if args.json:
         # "text" is what the chat shows without a language model: the checked template
         text = template_explanation(facts, language)
@@ -57,7 +57,7 @@ def run_check(settings: Settings, args: argparse.Namespace) -> int:
     text = args.text if args.text != "-" else sys.stdin.read()
     if not text.strip():
         raise InputError("the text to check is empty.", "pass the explanation text, or - to read it from stdin.")
-    _, facts, checker = _explained(settings, args.user, args.item, args.language)
+    _, facts, checker = _explained(settings, args.user, args.item)
     result = checker(text, facts, args.language)
     if args.json:
         print(

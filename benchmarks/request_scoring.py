@@ -9,12 +9,14 @@ condition, or the answer says nothing fits when nothing in the catalogue does).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from because.errors import InputError
+from vectorstore.filters import parse_condition
 
 INTENT_TOOL = {
     "recommend": "recommend",
@@ -28,7 +30,6 @@ INTENT_TOOL = {
     "out_of_scope": "answer",
     "greeting": "answer",
 }
-_OP = re.compile(r"^\s*([\w' -]+?)\s*(!=|>=|<=|=|<|>)\s*(.+?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,11 @@ def actual_conditions(constraints: list[str], schema: dict[str, str], units: dic
                 continue
             out.append(Cond("rel", column, "lower" if RELATIVE[low][1] == "<" else "higher"))
             continue
-        m = _OP.match(text)
-        if not m:
+        try:
+            cond = parse_condition(text)
+        except InputError:
             continue
-        column, op, value = m.groups()
+        column, op, value = cond.column, cond.op, cond.value
         if schema.get(column) == "numeric":
             lo, _, hi = value.partition("..")
             if op == "=" and hi:

@@ -56,3 +56,12 @@ def units_for(schema: dict[str, str], declared: dict[str, str] | None = None) ->
         if unit:
             out[column] = unit
     return out
+
+
+CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥", "JPY": "¥"}
+_UNIT_SUFFIX = re.compile(r"_(?:g|kg|grams|usd|eur|gbp|cny|jpy|min|mins|pages)$", re.I)
+
+
+def plain_name(column: str) -> str:
+    """A column's name as a person says it: 'weight_g' -> 'weight', 'price_usd' -> 'price'."""
+    return _UNIT_SUFFIX.sub("", column).replace("_", " ")

@@ -6,13 +6,12 @@ attributions name features to people. Numbers become buckets; a missing value ac
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from catalogue.units import infer_unit
+from catalogue.units import CURRENCY_SIGNS, infer_unit, plain_name
 
 UNITS = {"runtime": "min", "duration": "min", "length": "min"}
 CATEGORY_LABELS = {"mpaa": "rated {value}"}
@@ -68,60 +67,29 @@ def _numeric_buckets(column: str, values: pd.Series, n_bins: int) -> tuple[list[
             cols.append((decades == d).astype(np.float32))
         return names, labels, np.stack(cols, axis=1)
     edges = np.unique(np.quantile(known, np.linspace(0, 1, n_bins + 1)[1:-1]))
-    unit = f" {UNITS[column]}" if column in UNITS else ""
-    nice = _nice(column)
     shop_unit = None if column in UNITS or column in NICE_NAMES else infer_unit(column)
-    if shop_unit is not None:  # "price $90-142", "weight under 405 g", "120-300 pages"
-        return _measured_buckets(column, v, edges, shop_unit)
+    if shop_unit == "pages":  # "under 120 pages", "120-300 pages"
+        name, sign, after = "", "", " pages"
+    elif shop_unit is not None:  # "price $90-142", "weight under 405 g"
+        name, sign, after = plain_name(column), CURRENCY_SIGNS.get(shop_unit, ""), _AFTER.get(shop_unit, "")
+    else:  # "runtime 94-104 min", "IMDb rating under 5.6"
+        name, sign, after = _nice(column), "", f" {UNITS[column]}" if column in UNITS else ""
     bucket = np.where(np.isnan(v), -1, np.searchsorted(edges, v, side="right"))
     names, labels, cols = [], [], []
     for b in range(len(edges) + 1):
         if b == 0:
-            label = f"{nice} under {_fmt(edges[0])}{unit}" if len(edges) else f"any {nice}"
+            label = f"{name} under {sign}{_fmt(edges[0])}{after}" if len(edges) else f"any {name or 'length'}"
         elif b == len(edges):
-            label = f"{nice} {_fmt(edges[-1])}{unit} or more"
-        else:
-            label = f"{nice} {_fmt(edges[b - 1])}-{_fmt(edges[b])}{unit}"
-        names.append(f"{column}#{b}")
-        labels.append(label)
-        cols.append((bucket == b).astype(np.float32))
-    return names, labels, np.stack(cols, axis=1)
-
-
-_CURRENCY = {"USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥", "JPY": "¥"}
-
-
-def _measured_buckets(
-    column: str, v: np.ndarray, edges: np.ndarray, unit: str
-) -> tuple[list[str], list[str], np.ndarray]:
-    """Quantile buckets of a column with a unit, labelled in that unit."""
-    name = re.sub(r"_(?:g|kg|usd|eur|gbp|cny|jpy|min|pages)$", "", column, flags=re.I).replace("_", " ")
-    sign = _CURRENCY.get(unit, "")
-    after = {"g": " g", "kg": " kg", "min": " min", "h": " h"}.get(unit, "")
-
-    def amount(x: float) -> str:
-        return f"{sign}{_fmt(x)}{after}"
-
-    names, labels, cols = [], [], []
-    bucket = np.where(np.isnan(v), -1, np.searchsorted(edges, v, side="right"))
-    for b in range(len(edges) + 1):
-        if unit == "pages":
-            if b == 0:
-                label = f"under {_fmt(edges[0])} pages" if len(edges) else "any length"
-            elif b == len(edges):
-                label = f"{_fmt(edges[-1])} pages or more"
-            else:
-                label = f"{_fmt(edges[b - 1])}-{_fmt(edges[b])} pages"
-        elif b == 0:
-            label = f"{name} under {amount(edges[0])}" if len(edges) else f"any {name}"
-        elif b == len(edges):
-            label = f"{name} {amount(edges[-1])} or more"
+            label = f"{name} {sign}{_fmt(edges[-1])}{after} or more"
         else:
             label = f"{name} {sign}{_fmt(edges[b - 1])}-{_fmt(edges[b])}{after}"
         names.append(f"{column}#{b}")
-        labels.append(label)
+        labels.append(label.strip())
         cols.append((bucket == b).astype(np.float32))
     return names, labels, np.stack(cols, axis=1)
+
+
+_AFTER = {"g": " g", "kg": " kg", "min": " min", "h": " h"}
 
 
 def _category_label(column: str, kind: str) -> str:

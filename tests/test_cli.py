@@ -4,7 +4,6 @@ one real subprocess checks the console script's exit status."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,13 +15,7 @@ from because.cli import main
 USER = "1"
 
 
-@pytest.fixture(autouse=True)
-def _keep_environment():
-    """``main`` sets the offline switches in os.environ; give other tests the environment back."""
-    saved = dict(os.environ)
-    yield
-    os.environ.clear()
-    os.environ.update(saved)
+pytestmark = pytest.mark.usefixtures("keep_environment")
 
 
 def run(capsys, home: Path, *args: str) -> tuple[int, str, str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -11,13 +10,7 @@ import pytest
 from because.cli import main
 from support.shops import write_gear
 
-
-@pytest.fixture(autouse=True)
-def _keep_environment():
-    saved = dict(os.environ)
-    yield
-    os.environ.clear()
-    os.environ.update(saved)
+pytestmark = pytest.mark.usefixtures("keep_environment")
 
 
 @pytest.mark.slow

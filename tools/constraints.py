@@ -35,7 +35,6 @@ RELATIVE: dict[str, tuple[tuple[str, ...], str]] = {
     "fewer pages": (("pages",), "<"),
     "more pages": (("pages",), ">"),
 }
-_FALLBACK_COLUMN = {"duration": "runtime", "year": "year"}  # catalogues whose units were not given or inferred
 ALIASES = {
     "genre": "genres",
     "category": "genres",
@@ -94,9 +93,6 @@ def relative_column(word: str, schema: dict[str, str], units: dict[str, str]) ->
     dims, _ = RELATIVE[word]
     for dim in dims:
         column = next((c for c, u in units.items() if dimension(u) == dim and schema.get(c) == "numeric"), None)
-        column = column or (
-            _FALLBACK_COLUMN.get(dim) if schema.get(_FALLBACK_COLUMN.get(dim, "")) == "numeric" else None
-        )
         if column:
             return column
     numeric = [c for c, k in schema.items() if k == "numeric"]

@@ -54,6 +54,8 @@ class ToolContext:
     def __post_init__(self) -> None:
         if self.feedback is None:
             self.feedback = SessionFeedback(self.session)
+        if not self.units:  # no units given: as the column names say ("price", "weight_g", "runtime", "year")
+            self.units = units_for(self.schema)
 
     @classmethod
     def build(
@@ -67,7 +69,7 @@ class ToolContext:
             items,
             schema,
             store,
-            units=dict(units) if units is not None else units_for(schema),
+            units=dict(units or {}),
             aliases=dict(getattr(catalogue, "aliases", None) or {}),
         )
 

@@ -15,7 +15,7 @@ import json
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -57,12 +57,9 @@ class ExplainedItem:
     error: Exception | None = field(default=None, repr=False, compare=False)  # the model's failure, if it failed
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self.without_error())
+        out = asdict(replace(self, error=None))  # an exception is no JSON value
         out.pop("error")
         return out
-
-    def without_error(self) -> "ExplainedItem":
-        return ExplainedItem(**{**self.__dict__, "error": None})
 
     def public(self) -> dict[str, Any]:
         """The JSON shape the chat, the API and ``because ask --json`` show."""

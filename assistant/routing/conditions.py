@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from assistant.labels_zh import GENRE_SYNONYMS, GENRE_SYNONYMS_ZH, GENRES_ZH
 from assistant.routing.measures import measure_conditions
+from tools.resolve import ZH_DIGITS
 
 T = TypeVar("T")
 
@@ -184,7 +185,6 @@ _AFTER_DECADE = re.compile(r"(?:after|later\s+than|newer\s+than)\s+(?:the\s+)?$"
 _TOO_FEW = re.compile(
     r"^\s*(?:(?:is|are)\s+)?(?:太少|不够|too\s+few|not\s+enough|isn'?t\s+enough|aren'?t\s+enough)", re.I
 )
-_ZH_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
 _HOURS = re.compile(
@@ -193,10 +193,7 @@ _HOURS = re.compile(
     re.I,
 )
 _HOUR_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "一": 1, "二": 2, "两": 2, "三": 3}
-_ABSOLUTE = re.compile(  # a condition that holds on its own: a value wanted, a range; not an exclusion or "shorter"
-    r"^(?:genres=|year(?:>=|<=|<|>|=)|runtime(?:<|>|<=|>=)"
-    r"|(?!genres|year|runtime)\w+(?:<=|>=|<|>|=(?!=)))"
-)
+_ABSOLUTE = re.compile(r"^\w+(?:<=|>=|<|>|=)")  # holds on its own: a value wanted, a range; not "!=" or "shorter"
 _QUERY_FILLER = re.compile(
     r"^(?:(?:can|could|would)\s+(?:you|u)\s+|please\s+|pls\s+|i(?:'m|\s+am)\s+looking\s+for\s+|looking\s+for\s+|i\s+want\s+|find\s+(?:me\s+)?|search\s+(?:for\s+)?"
     r"|show\s+me\s+|list\s+(?:some\s+|me\s+)?|are\s+there\s+(?:any\s+)?|is\s+there\s+(?:a|an|any)\s+|do\s+you\s+have\s+(?:any\s+)?|any(?:thing|one)?\s+|something\s+)+"
@@ -259,7 +256,7 @@ def constraints_in(text: str, lex: Lexicon) -> tuple[list[str], int | None]:
             start = int((century or ("20" if digit in "012" else "19")) + digit + "0")
             span = decade.span()
         elif zh_decade:
-            start, span = 1900 + 10 * _ZH_NUM[zh_decade.group(1)], zh_decade.span()
+            start, span = 1900 + 10 * ZH_DIGITS[zh_decade.group(1)], zh_decade.span()
         else:
             start, span = _WORD_DECADES[word_decade.group(1).lower()], word_decade.span()
         before, after = text[max(0, span[0] - 16) : span[0]], text[span[1] : span[1] + 4]
@@ -296,7 +293,7 @@ def constraints_in(text: str, lex: Lexicon) -> tuple[list[str], int | None]:
     k = None
     if km:
         raw = next(g for g in km.groups() if g)
-        k = int(raw) if raw.isdigit() else _ZH_NUM[raw]
+        k = int(raw) if raw.isdigit() else ZH_DIGITS[raw]
         if _TOO_FEW.match(text[km.end() :]):  # "五部太少了": more than that
             k = min(20, k + 5)
     elif enough := _ENOUGH.search(text):  # "5 is not enough"

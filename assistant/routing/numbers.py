@@ -4,47 +4,15 @@ from __future__ import annotations
 
 import re
 
+from tools.resolve import NUMBER_WORDS, ZH_DIGITS
+
+# the list positions' number words (tools.resolve), and the amounts people also write in words
 EN_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "hundred": 100,
-    "a hundred": 100,
-    "dozen": 12,
-    "a dozen": 12,
-    "a couple": 2,
-    "couple": 2,
+    **NUMBER_WORDS,
+    **{"a": 1, "an": 1, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40},
+    **{"fifty": 50, "hundred": 100, "a hundred": 100, "dozen": 12, "a dozen": 12, "a couple": 2, "couple": 2},
 }
-_ZH_DIGITS = {
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "俩": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+_ZH_DIGITS = {**{k: v for k, v in ZH_DIGITS.items() if k != "十"}, "零": 0, "俩": 2}  # 十 is a unit here
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 ZH_NUMBER = r"[零一二两俩三四五六七八九十百千万]+"
 EN_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?|" + "|".join(sorted((re.escape(w) for w in EN_WORDS), key=len, reverse=True))

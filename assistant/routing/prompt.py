@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.routing.intent_model import Example
+from because.errors import InputError
 from catalogue.units import dimension
 from tools import PARAMS, TOOL_NAMES, Session, argument_properties
+from vectorstore.filters import parse_condition
 
 ROUTES: tuple[str, ...] = (*TOOL_NAMES, "answer")
 ROUTER_SCHEMA: dict[str, Any] = {
@@ -33,12 +35,14 @@ _CONDITION_LIKE = re.compile(
     r"|(?:no|not|without|only|just)\s+[\w' -]+)$",
     re.I,
 )
-_NAMED = re.compile(r"^\s*([\w' -]+?)\s*(?:!=|>=|<=|=|<|>)")
 
 
 def _column_of(condition: str) -> str | None:
-    m = _NAMED.match(condition)
-    return m.group(1).strip() if m else None
+    """The column a condition names ('price<200' -> 'price'); None for words like "shorter"."""
+    try:
+        return parse_condition(condition).column
+    except InputError:
+        return None
 
 
 _SLOTS = re.compile(r"\{shown\d\}|\{seen2?\}|\{unseen\}")

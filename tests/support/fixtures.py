@@ -109,3 +109,14 @@ def tiny_catalogue():
     )
     schema = {"genres": "multi", "year": "numeric", "runtime": "numeric", "mpaa": "category"}
     return Catalogue("tiny", items, interactions, schema)
+
+
+@pytest.fixture
+def keep_environment():
+    """``because.cli.main`` sets the offline switches in os.environ; give other tests the environment back."""
+    import os
+
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
