@@ -144,10 +144,12 @@ def fast_route(message: str, session: Session, lex: Lexicon, titles: TitleFinder
     if m and _item_text(m.group("x")) and lex.genre(_item_text(m.group("x"))) is None:
         return Decision("similar_to", {"item": _item_text(m.group("x"))})
     found, k = constraints_in(text, lex)
-    # only values wanted (a genre, a category, a tag): may as well describe a thing to search for as ask for a list
-    only_genres = all(_INCLUDE.match(c) for c in found)
+    only_genres = all(c.startswith("genres=") for c in found)
+    # a search phrasing ("find me a waterproof jacket") stays a search when all it wants are values (a genre, a
+    # category, a tag): as it did with genres alone before a shop's other columns were read
+    only_values = all(_INCLUDE.match(c) for c in found)
     m = _first(SEARCH, text)
-    if m and _item_text(m.group("x")) and only_genres:
+    if m and _item_text(m.group("x")) and only_values:
         return Decision("search_catalogue", {"query": _item_text(m.group("x"))})
     # "are there any westerns under 100 minutes?", "1995年上映的动画片有哪些": a catalogue question with absolute
     # filters (a year, a length) is a search; "anything shorter?", "recommend 90s films" stay recommendations
