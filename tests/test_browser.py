@@ -1,32 +1,42 @@
-"""The real UI in headless Chromium: the example shop page with the widget, a valid and a forged token, cold start."""
+"""The real UI in headless Chromium, at phone (400x800) and desktop (1280x800) sizes: what a person sees.
+
+Screenshots go to test-output/screenshots/. Each test asserts on visible text and on bounding boxes: the
+input without scrolling, the answer in the conversation, nothing wider than the frame, and axe-core's
+WCAG 2.1 AA checks (labels, button names, contrast).
+"""
 
 from __future__ import annotations
 
-import shutil
-import time
 from pathlib import Path
 
 import pytest
 
-from support.webapp import SECRET, live_server
+from support.browser import (
+    ARGS,
+    AXE,
+    CHROMIUM,
+    DESKTOP,
+    PHONE,
+    SLOW_MS,
+    axe_violations,
+    host_page,
+    inside,
+    overflow,
+    send,
+    shot,
+    until,
+    wait_reasons,
+    widget,
+)
+from support.webapp import SECRET, LiveServer, live_server, make_services
 from webapp.embed import shop_page
 from webapp.tokens import make_token
 
-CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None,
     reason="Debian chromium is not installed (apt-get install -y chromium, or bash scripts/install.sh --test)",
 )
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 ROOT = Path(__file__).resolve().parents[1]
-SLOW_MS = 90_000  # two shared cores: the first chart render can take seconds
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +45,7 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory):
+def browser():
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -43,100 +53,168 @@ def browser(tmp_path_factory):
         b.close()
 
 
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = tmp_path / "screenshots"
-    folder.mkdir()
-    return folder
+def seen_well(page, frame) -> None:
+    """Nothing sideways, and no WCAG 2.1 AA violation axe-core can find."""
+    assert AXE.exists(), "axe-core is missing: bash scripts/install.sh --test installs it into .cache/npm"
+    wide = overflow(frame)
+    assert wide["scroll"] <= wide["width"] + 1 and not wide["wide"], wide
+    page_wide = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert page_wide <= 1
+    assert axe_violations(frame) == []
 
 
-def open_shop(browser, server, tmp_path: Path, token: str):
-    page = browser.new_page(viewport={"width": 1180, "height": 1400})
-    html = tmp_path / "shop.html"
-    html.write_text(shop_page(server.url, token, ROOT / "examples" / "shop.html"), encoding="utf-8")
-    page.goto(html.as_uri())
-    frame = page.frame_locator("#because-widget-frame")
-    frame.locator("#who").wait_for(timeout=SLOW_MS)
-    return page, frame
+def title_of(server, item: str) -> str:
+    from assistant.language import display_title
+
+    return display_title(server.services.rec.title(item))
 
 
-def until(get, ok, timeout_s: float = SLOW_MS / 1000):
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = get()
-        if ok(value) or time.monotonic() > deadline:
-            return value
-        time.sleep(0.25)
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_signed_in_shopper_gets_the_answer_in_the_conversation(browser, server, tmp_path, size):
+    page, fl, frame = widget(browser, host_page(tmp_path, server.url, make_token("1", SECRET, 600)), size)
+    assert "Signed in by the shop as customer 1" in fl.locator("#b-who").inner_text()
+    assert inside(page, fl.locator("#msg textarea")), "the input needs scrolling to be seen"
+    send(fl, "What would you recommend for me?")
+    rows = wait_reasons(fl, 3)
+    top = server.services.rec.recommend("1", k=3)
+    assert [r[0] for r in rows[:3]] == [f"{n}. {title_of(server, r.item_id)}" for n, r in enumerate(top, 1)]
+    assert all(len(reason) > 20 for _, reason in rows[:3])
+    for i in range(3):  # each of the first three titles can be brought on screen inside the chat
+        title = fl.locator("li.b-card").nth(i).locator(".b-title")
+        assert until(lambda t=title: t.scroll_into_view_if_needed() or inside(page, t), bool, 10), i
+    height = page.locator("#because-widget-frame").bounding_box()["height"]
+    assert 500 < height <= size[1], "the iframe takes the widget's own height (embed.js resize)"
 
+    card = fl.locator("li.b-card").first
+    card.locator("details.b-more summary").click()
+    chart = card.locator("table.b-chart")
+    chart.wait_for(timeout=SLOW_MS)
+    assert "exact sum" in chart.locator("caption").inner_text()
+    assert chart.locator("tr.b-rest").count() == 1 and chart.locator("tr.b-raises").count() >= 1
+    assert "total" in chart.locator("tr.b-total").inner_text()
+    seen_well(page, frame)
+    shot(page, f"signed-in-{size[0]}x{size[1]}")
 
-def ask(frame, text: str) -> None:
-    box = frame.locator("#msg textarea")
-    box.fill(text)
-    box.press("Enter")
-    frame.locator("#card-text-0").first.wait_for(state="visible", timeout=SLOW_MS)
+    send(fl, "why the first one?")
+    why = fl.locator(".b-why .b-text")
+    why.first.wait_for(timeout=SLOW_MS)
+    assert top[0].title.split(" (")[0] in why.first.inner_text()
+    shot(page, f"why-{size[0]}x{size[1]}")
 
-
-def test_shop_page_with_a_valid_token(browser, server, tmp_path, shots):
-    page, frame = open_shop(browser, server, tmp_path, make_token("1", SECRET, 600))
-    who = frame.locator("#who")
-    frame.locator("#who :text('customer 1')").wait_for(timeout=SLOW_MS)
-    assert "Signed in by the shop" in who.inner_text()
-    ask(frame, "What would you recommend for me?")
-    top = server.services.rec.recommend("1", k=1)[0]
-    card = frame.locator("#card-text-0")
-    frame.locator("#card-text-0 :text('template written')").wait_for(timeout=SLOW_MS)
-    assert top.title.split(" (")[0] in card.inner_text()
-    frame.locator("#chart-0 img").wait_for(timeout=SLOW_MS)
-    frame.locator("#chat :text('Used tool: recommend')").wait_for(timeout=SLOW_MS)
-    page.screenshot(path=str(shots / "shop-valid-token.png"))
-    docs = ROOT / "docs"
-    docs.mkdir(exist_ok=True)
-    shutil.copy(shots / "shop-valid-token.png", docs / "screenshot.png")
-
-    frame.locator("#not-interested-0").click()
-    frame.locator("#card-text-0 :text('Not interested - noted')").wait_for(timeout=SLOW_MS)
-    assert server.services.db.kinds("user:1") == {top.item_id: "not_interested"}
-    ask(frame, "What else would you recommend for me?")
-    text = until(
-        lambda: frame.locator("#card-text-0").inner_text(), lambda t: "noted" not in t and "template written" in t
-    )
-    assert top.title.split(" (")[0] not in text  # "not interested" counts at once
-
-    frame.get_by_role("tab", name="How it works").click()
-    frame.locator("#about-you :text('not_interested')").wait_for(timeout=SLOW_MS)
-    frame.locator("#forget").click()
-    frame.locator("#about-you :text('0 row(s)')").wait_for(timeout=SLOW_MS)
-    assert server.services.db.rows("user:1") == []
-    page.screenshot(path=str(shots / "transparency.png"))
+    card.locator("button.b-liked").click()
+    fl.locator("li.b-card .b-note").first.wait_for(timeout=SLOW_MS)
+    assert "Liked - noted" in card.inner_text()
+    assert server.services.db.kinds("user:1").get(top[0].item_id) == "liked"
+    fl.locator("li.b-card").nth(1).locator("button.b-not_interested").click()
+    until(lambda: server.services.db.kinds("user:1").get(top[1].item_id), lambda k: k == "not_interested")
+    send(fl, "What else would you recommend for me?")
+    again = until(lambda: wait_reasons(fl, 3, turn=1), lambda rows: len(rows) >= 3)
+    assert title_of(server, top[1].item_id) not in " ".join(t for t, _ in again)  # counts at once
+    server.services.db.forget("user:1")
     page.close()
 
 
-def test_forged_token_gets_a_new_user_session(browser, server, tmp_path, shots):
+def test_anonymous_visitor_sees_every_title_offered(browser, server, tmp_path):
     forged = make_token("1", "not-the-shop-secret", 600)
-    page, frame = open_shop(browser, server, tmp_path, forged)
-    frame.locator("#who :text('new user')").wait_for(timeout=SLOW_MS)
-    assert "not valid" in frame.locator("#who").inner_text()
-    ask(frame, "What would you recommend for me?")
-    frame.locator("#card-text-0 :text('template written')").wait_for(timeout=SLOW_MS)
-    guest_top = server.services.rec.recommend({}, k=1)[0]
-    assert guest_top.title.split(" (")[0] in frame.locator("#card-text-0").inner_text()
-    assert "customer 1" not in frame.locator("body").inner_text()
-    frame.locator("#chart-0 img").wait_for(timeout=SLOW_MS)
-    page.screenshot(path=str(shots / "shop-forged-token.png"))
-    assert (shots / "shop-forged-token.png").stat().st_size > 10_000
+    page, fl, frame = widget(browser, host_page(tmp_path, server.url, forged), PHONE)
+    who = fl.locator("#b-who").inner_text()
+    assert "new user" in who and "not valid" in who
+    assert inside(page, fl.locator("#msg textarea"))
+    offered = [title_of(server, i) for i in server.services.popular]
+    for title in offered:
+        chip = fl.get_by_role("button", name=title, exact=True)
+        chip.scroll_into_view_if_needed()
+        assert chip.is_visible() and chip.bounding_box()["width"] > 20, title
+        assert inside(page, chip), title
+    seen_well(page, frame)
+    shot(page, "anonymous-400x800")
+    fl.get_by_role("button", name=offered[0], exact=True).click()
+    fl.locator("#b-who :text('1 rating')").wait_for(timeout=SLOW_MS)
+    assert f"you liked {offered[0]}" in fl.locator("#chat").inner_text()
+    fl.get_by_role("button", name="Recommend now").last.click()
+    rows = wait_reasons(fl, 3)
+    assert offered[0] not in " ".join(t for t, _ in rows) and len(rows) >= 3
+    assert "customer 1" not in fl.locator("body").inner_text()
     page.close()
 
 
-def test_demo_page_cold_start(browser, server, shots):
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+def test_chinese_conversation_gets_chinese_labels(browser, server, tmp_path):
+    page, fl, frame = widget(browser, host_page(tmp_path, server.url, make_token("2", SECRET, 600)), PHONE)
+    send(fl, "给我推荐几部喜剧")
+    rows = wait_reasons(fl, 3)
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in reason) for _, reason in rows)
+    card = fl.locator("li.b-card").first
+    assert card.locator("button.b-liked").inner_text().startswith("喜欢")
+    assert "喜剧" in card.locator(".b-asked").inner_text()
+    until(lambda: fl.locator("#msg label, #msg span").first.inner_text(), lambda s: "你的消息" in s)
+    assert fl.get_by_role("tab", name="助手").count() == 1
+    card.locator("details.b-more summary").click()
+    assert "总分" in card.locator("table.b-chart").inner_text()
+    seen_well(page, frame)
+    shot(page, "chinese-400x800")
+    send(fl, "为什么推荐第一个？")
+    fl.locator(".b-why .b-text").first.wait_for(timeout=SLOW_MS)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in fl.locator(".b-why .b-text").first.inner_text())
+    page.close()
+
+
+def test_demo_page_is_chat_first_with_the_transparency_tab(browser, server):
+    page = browser.new_page(viewport={"width": DESKTOP[0], "height": DESKTOP[1]})
     page.goto(server.url + "/")
-    page.locator("#who :text('new user')").wait_for(timeout=SLOW_MS)
-    first_title = server.services.rec.title(server.services.popular[0])
-    group = page.locator("#cold-start fieldset, #cold-start .block").filter(has_text=first_title).first
-    group.get_by_text("5", exact=True).click(timeout=SLOW_MS)  # the picker opens by itself for a new user
-    page.locator("#rate").click()
-    page.locator("#who :text('1 rating')").wait_for(timeout=SLOW_MS)
-    page.locator("#card-text-0").first.wait_for(state="visible", timeout=SLOW_MS)
-    page.locator("#card-text-0 :text('template written')").wait_for(timeout=SLOW_MS)
-    page.screenshot(path=str(shots / "demo-cold-start.png"))
+    page.locator("#b-who :text('new user')").wait_for(timeout=SLOW_MS)
+    assert inside(page, page.locator("#msg textarea")) and inside(page, page.locator("#chat"))
+    chat_box = page.locator("#chat").bounding_box()
+    assert chat_box["height"] > 0.45 * DESKTOP[1], "the conversation fills the first screen"
+    send(page, "What would you recommend for me?")
+    assert len(wait_reasons(page, 3)) >= 3
+    seen_well(page, page.main_frame)
+    shot(page, "demo-1280x800")
+    page.get_by_role("tab", name="How it works").click()
+    page.locator("#forget").click()
+    page.locator("#about-you :text('0 row(s)')").wait_for(timeout=SLOW_MS)
+    page.close()
+
+
+def test_shop_page_embeds_the_widget_at_both_sizes(browser, server, tmp_path):
+    html_file = tmp_path / "shop.html"
+    html_file.write_text(shop_page(server.url, make_token("1", SECRET, 600), ROOT / "examples" / "shop.html"))
+    for size in (PHONE, DESKTOP):
+        page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+        page.goto(html_file.as_uri())
+        page.frame_locator("#because-widget-frame").locator("#b-who :text('customer 1')").wait_for(timeout=SLOW_MS)
+        frame = next(f for f in page.frames if "/widget/" in f.url)
+        assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        assert overflow(frame)["wide"] == []
+        shot(page, f"shop-page-{size[0]}x{size[1]}")
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def gear_server(tmp_path_factory):
+    from scorer.pipeline import save_active
+    from support.shops import gear_recommender, write_gear
+    from webapp.server import create_app
+
+    folder = tmp_path_factory.mktemp("gear")
+    rec, cat = gear_recommender(str(write_gear(folder / "data")))
+    save_active(rec, folder / "home")
+    server = LiveServer(create_app(make_services(folder / "home", rec, catalogue=cat)), None)
+    yield server, rec, cat
+    server.stop()
+
+
+def test_a_gear_shop_in_the_widget(browser, gear_server, tmp_path):
+    server, rec, cat = gear_server
+    user = sorted(rec.histories)[0]
+    page, fl, frame = widget(browser, host_page(tmp_path, server.url, make_token(user, SECRET, 600)), PHONE)
+    send(fl, "I need a tent under 200 dollars")
+    rows = wait_reasons(fl, 3)
+    assert len(rows) >= 3
+    card = fl.locator("li.b-card").first
+    assert "price under $200" in card.locator(".b-asked").inner_text()
+    assert "film" not in fl.locator("#chat").inner_text().lower()
+    card.locator("details.b-more summary").click()
+    card.locator("table.b-chart").wait_for(timeout=SLOW_MS)
+    seen_well(page, frame)
+    shot(page, "gear-400x800")
     page.close()

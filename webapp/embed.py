@@ -7,16 +7,28 @@ from pathlib import Path
 
 EMBED_JS = """(function () {
   // <script src="ORIGIN/embed.js" data-token="TOKEN" data-target="because-widget" async></script>
+  // Optional: data-lang="zh" (else the browser's language), data-width (default 100%),
+  // data-max-height (default: none; the frame takes the widget's own height, which it reports).
   var s = document.currentScript;
   if (!s) { return; }
   var origin = new URL(s.src).origin;
+  var lang = s.getAttribute("data-lang") || document.documentElement.lang || "";
   var f = document.createElement("iframe");
-  f.src = origin + "/widget/?token=" + encodeURIComponent(s.getAttribute("data-token") || "");
+  f.src = origin + "/widget/?token=" + encodeURIComponent(s.getAttribute("data-token") || "") +
+    (lang ? "&lang=" + encodeURIComponent(lang) : "");
   f.title = "Because shop assistant";
   f.id = "because-widget-frame";
   f.style.border = "0";
+  f.style.display = "block";
   f.style.width = s.getAttribute("data-width") || "100%";
-  f.style.height = s.getAttribute("data-height") || "900px";
+  f.style.maxWidth = "100%";
+  f.style.height = "720px";
+  var cap = parseInt(s.getAttribute("data-max-height") || "0", 10);
+  window.addEventListener("message", function (ev) {
+    if (ev.origin !== origin || ev.source !== f.contentWindow || !ev.data || ev.data.because !== "resize") { return; }
+    var h = Math.max(320, Math.round(Number(ev.data.height) || 0));
+    f.style.height = (cap > 0 ? Math.min(h, cap) : h) + "px";
+  });
   var target = document.getElementById(s.getAttribute("data-target") || "because-widget");
   (target || s.parentNode).appendChild(f);
 })();
@@ -37,7 +49,7 @@ def snippet(origin: str, token: str = "TOKEN") -> str:
 def embed_page(origin: str) -> str:
     code = html.escape(snippet(origin))
     iframe = html.escape(
-        f'<iframe src="{origin}/widget/?token=TOKEN" width="100%" height="900" style="border:0"></iframe>'
+        f'<iframe src="{origin}/widget/?token=TOKEN" width="100%" height="760" style="border:0"></iframe>'
     )
     recipe = html.escape(
         "from webapp.tokens import make_token\ntoken = make_token(customer_id, SECRET, ttl_s=3600)  "

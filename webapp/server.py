@@ -21,7 +21,7 @@ from webapp.api import BodyLimit, install_error_handlers, make_router
 from webapp.cli_args import add_serve_arguments
 from webapp.services import Services, build_services, load_model
 from webapp.tokens import make_token
-from webapp.ui import CSS, build_blocks
+from webapp.ui import CSS, HEAD, JS, build_blocks
 
 SHOP_TOKEN_TTL_S = 3600
 
@@ -70,8 +70,9 @@ def create_app(services: Services) -> FastAPI:
             )
 
         return app
-    gr.mount_gradio_app(app, build_blocks(services, "shop"), path="/widget", ssr_mode=False, css=CSS, footer_links=[])
-    gr.mount_gradio_app(app, build_blocks(services, "demo"), path="/", ssr_mode=False, css=CSS, footer_links=["api"])
+    look = {"ssr_mode": False, "css": CSS, "js": JS, "head": HEAD}
+    gr.mount_gradio_app(app, build_blocks(services, "shop"), path="/widget", footer_links=[], **look)
+    gr.mount_gradio_app(app, build_blocks(services, "demo"), path="/", footer_links=["api"], **look)
     return app
 
 

@@ -1,7 +1,9 @@
-"""The Gradio chat UI: a demo page (pick a data-set user or start as a new user) and the shop widget.
+"""The Gradio chat UI, chat first: the demo page (data-set users, new users) and the shop widget.
 
-Who you are is decided on page load from the ``token`` query parameter (shop) or by the demo
-pickers, and kept server-side in ``gr.State``: the browser never names a user itself.
+Who you are is decided on page load from the ``token`` query parameter (shop) or by the demo picker, and
+kept server-side in ``gr.State``: the browser never names a user itself. The answer is in the conversation:
+each pick is a card inside the assistant's message (``webapp.ui_cards``); a new visitor is offered popular
+titles to tap in the chat. The UI's words follow the shopper's language (``webapp.ui_text``).
 """
 
 from __future__ import annotations
@@ -10,35 +12,62 @@ import logging
 import queue
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from assistant import Answer
+from assistant.language import display_title
+from assistant.replies import describe_constraint
 from because.errors import InputError
+from catalogue.builtin import BUILTINS
 from webapp import charts
-from webapp.conversation import Conversation, demo_user, from_token, guest
+from webapp.conversation import Conversation, demo_user, from_token
+from webapp.score_chart import chart_html
 from webapp.services import Services
 from webapp.transparency import model_markdown, user_markdown
-from webapp.ui_cards import MAX_CARDS, NOTES, UiState, cards_from, reply_text, tool_messages
+from webapp.ui_cards import Card, Turn, UiState, fill_turn, turn_html
+from webapp.ui_text import browser_language, t
 
 log = logging.getLogger(__name__)
-AUTO_MESSAGE = "What would you recommend for me?"
-SKIP = "skip"
-CSS = ".because-card {padding: 6px !important} footer {display: none !important}"
+ASSETS = Path(__file__).resolve().parent / "assets"
+CSS = (ASSETS / "ui.css").read_text(encoding="utf-8")
+JS = (ASSETS / "ui.js").read_text(encoding="utf-8")
+HEAD = f"<style>{(ASSETS / 'page.css').read_text(encoding='utf-8')}</style>"
+RECOMMEND, LIKE = "recommend", "like:"
+WIDGET_CHAT_PX = 500  # fixed inside an iframe: the frame takes the widget's height (embed.js), not the reverse
 
 
 def build_blocks(services: Services, mode: str = "demo") -> gr.Blocks:
     """``mode``: "demo" (user picker when the data set is public) or "shop" (compact widget, token only)."""
     rec = services.require_rec()
     demo = mode == "demo" and services.demo
-    with gr.Blocks(title="Because - shop assistant" if mode == "demo" else "Because") as blocks:
+    with gr.Blocks(title="Because - shop assistant" if demo else "Because", fill_height=demo) as blocks:
         state = gr.State(None)
-        who = gr.Markdown("Connecting…", elem_id="who")
+        who = gr.Markdown(t("connecting", "en"), elem_id="b-who")
         with gr.Tabs():
-            with gr.Tab("Assistant"):
+            with gr.Tab(t("tab_chat", "en"), id="chat-tab") as chat_tab:
+                chatbot = gr.Chatbot(
+                    height="calc(100vh - 260px)" if demo else WIDGET_CHAT_PX,
+                    min_height=320,
+                    label=t("chat_label", "en"),
+                    elem_id="chat",
+                    buttons=["copy"],
+                    scale=1,
+                )
+                msg = gr.Textbox(
+                    label=t("message_label", "en"),
+                    placeholder=t("placeholder", "en"),
+                    max_length=2000,
+                    submit_btn=True,
+                    elem_id="msg",
+                    lines=1,
+                )
+                action = gr.Textbox(elem_id="b-action", show_label=False, container=False)
+                action_send = gr.Button("send action", elem_id="b-action-send")
                 if demo:
-                    with gr.Accordion("Demo: be a user of the data set", open=True):
+                    with gr.Accordion(t("demo_pick", "en"), open=False, elem_id="demo-pick"):
                         with gr.Row():
                             user_dd = gr.Dropdown(
                                 sorted(rec.histories, key=lambda u: (len(u), u)),
@@ -47,32 +76,8 @@ def build_blocks(services: Services, mode: str = "demo") -> gr.Blocks:
                                 elem_id="user-pick",
                                 scale=3,
                             )
-                            use_btn = gr.Button("Be this user", elem_id="use-user", scale=1)
-                with gr.Accordion("New here? Rate a few popular titles", open=False, elem_id="cold-start") as cold:
-                    radios = [
-                        gr.Radio([SKIP, "1", "2", "3", "4", "5"], value=SKIP, label=rec.title(i), container=False)
-                        for i in services.popular
-                    ]
-                    rate_btn = gr.Button("Start with these ratings", elem_id="rate")
-                with gr.Row() if mode == "demo" else gr.Column():
-                    with gr.Column(scale=5):
-                        chatbot = gr.Chatbot(
-                            height=460 if mode == "demo" else 340,
-                            label="Because",
-                            elem_id="chat",
-                            feedback_options=None,
-                            buttons=["copy"],
-                        )
-                        msg = gr.Textbox(
-                            placeholder="Ask for recommendations, then “why the second one?”",
-                            max_length=2000,
-                            show_label=False,
-                            submit_btn=True,
-                            elem_id="msg",
-                        )
-                    with gr.Column(scale=6):
-                        slots = _card_slots()
-            with gr.Tab("How it works", elem_id="transparency-tab"):
+                            use_btn = gr.Button(t("be_user", "en"), elem_id="use-user", scale=1)
+            with gr.Tab(t("tab_about", "en"), id="about-tab", elem_id="transparency-tab") as about_tab:
                 gr.Markdown(model_markdown(rec))
                 gr.HTML(charts.figure_html(charts.weights_figure(rec), "global feature weights"))
                 gr.Dataframe(
@@ -83,124 +88,164 @@ def build_blocks(services: Services, mode: str = "demo") -> gr.Blocks:
                     interactive=False,
                 )
                 you = gr.Markdown(user_markdown(None), elem_id="about-you")
-                forget_btn = gr.Button("Forget me", variant="stop", elem_id="forget")
-        card_outputs = [c for slot in slots for c in slot[:3]]
-        chat_outputs = [msg, chatbot, *card_outputs]
+                forget_btn = gr.Button(t("forget", "en"), variant="stop", elem_id="forget")
+        lang_outputs = [who, msg, chatbot, chat_tab, about_tab, forget_btn]
+        turn_outputs = [state, chatbot, msg, you, who, chat_tab, about_tab, forget_btn]
 
         def on_load(request: gr.Request) -> tuple[Any, ...]:
-            token = request.query_params.get("token") if request is not None else None
-            conv = Conversation(services, from_token(services, token))
-            return _connected(UiState(conv))
+            query = request.query_params if request is not None else {}
+            lang = browser_language(query.get("lang"), request.headers.get("accept-language") if request else None)
+            return _connected(UiState(Conversation(services, from_token(services, query.get("token"))), lang))
 
         def pick_user(user: str | None, st: UiState | None) -> tuple[Any, ...]:
             if not user:
                 raise gr.Error("Choose a user first.")
-            return _connected(UiState(Conversation(services, demo_user(services, str(user)))))
-
-        def rate(st: UiState | None, *values: str) -> tuple[Any, ...]:
-            ratings = {i: float(v) for i, v in zip(services.popular, values) if v and v != SKIP}
-            if not ratings:
-                raise gr.Error("Rate at least one title (1 to 5), or just ask for recommendations.")
-            if st is None or (demo and st.conv.identity.token_status == "demo"):
-                st = UiState(Conversation(services, guest()))
-            st.conv.rate(ratings)
-            return _connected(UiState(st.conv))
+            lang = st.lang if st else "en"
+            return _connected(UiState(Conversation(services, demo_user(services, str(user))), lang))
 
         def _connected(st: UiState) -> tuple[Any, ...]:
             new = st.conv.identity.user is None and not st.conv.ratings()
-            return (st, _who(st), user_markdown(st.conv), gr.update(open=new), [], *_hide_all())
+            text = t("welcome_new", st.lang, things=_things(services, st.lang)) if new else t("welcome_known", st.lang)
+            message: dict[str, Any] = {"role": "assistant", "content": text}
+            if new:
+                message["options"] = _title_options(services, st)
+            st.chat = [message]
+            return (st, *_language_updates(st), user_markdown(st.conv))
 
-        connect_outputs = [state, who, you, cold, chatbot, *card_outputs]
-        blocks.load(on_load, None, connect_outputs)
-        if demo:
-            use_btn.click(pick_user, [user_dd, state], connect_outputs).then(_auto, [chatbot, state], chat_outputs)
-        rate_btn.click(rate, [state, *radios], connect_outputs).then(_auto, [chatbot, state], chat_outputs)
-        msg.submit(_respond, [msg, chatbot, state], chat_outputs).then(
-            lambda st: user_markdown(st and st.conv), state, you
-        )
-        for i, (_grp, md, _plot, buttons) in enumerate(slots):
-            for kind, btn in buttons.items():
-                btn.click(_feedback_handler(i, kind), state, [md, you])
+        def _language_updates(st: UiState) -> list[Any]:
+            lang = st.lang
+            return [
+                _who(st),
+                gr.update(label=t("message_label", lang), placeholder=t("placeholder", lang)),
+                gr.update(value=st.chat, label=t("chat_label", lang)),
+                gr.update(label=t("tab_chat", lang)),
+                gr.update(label=t("tab_about", lang)),
+                gr.update(value=t("forget", lang)),
+            ]
+
+        def respond(message: str, st: UiState | None) -> Iterator[tuple[Any, ...]]:
+            if st is None or not (message or "").strip():
+                yield (st, gr.skip(), gr.skip(), gr.skip(), *([gr.skip()] * 4))
+                return
+            for _ in _stream_turn(services, message, st):
+                yield (st, st.chat, "", gr.skip(), *([gr.skip()] * 4))
+            who_md, box, chat, *tabs = _language_updates(st)
+            yield (st, chat, box, user_markdown(st.conv), who_md, *tabs)
+
+        def auto(st: UiState | None) -> Iterator[tuple[Any, ...]]:
+            yield from respond(t("recommend_message", st.lang if st else "en"), st)
+
+        def on_option(ev: gr.SelectData, st: UiState | None) -> Iterator[tuple[Any, ...]]:
+            value = str(ev.value.get("value") if isinstance(ev.value, dict) else ev.value)
+            if st is None:
+                return
+            if value.startswith(LIKE):
+                yield _liked(st, value[len(LIKE) :])
+                return
+            yield from respond(t("recommend_message", st.lang), st)
+
+        def _liked(st: UiState, item: str) -> tuple[Any, ...]:
+            title = display_title(rec.title(item))
+            st.conv.rate({item: 5.0})
+            n = len(st.conv.ratings())
+            st.chat.append({"role": "user", "content": _escape_user(title)})
+            st.chat.append(
+                {
+                    "role": "assistant",
+                    "content": t("liked_noted", st.lang, title=title, n=n),
+                    "options": _title_options(services, st),
+                }
+            )
+            return (st, st.chat, gr.skip(), user_markdown(st.conv), _who(st), *([gr.skip()] * 3))
+
+        def on_action(index: str, st: UiState | None) -> tuple[Any, ...]:
+            if st is None or not str(index).isdigit() or int(index) >= len(st.actions):
+                return (st, gr.skip(), "", gr.skip())
+            kind, card, turn = st.actions[int(index)]
+            try:
+                st.conv.give_feedback(card.item, kind)
+            except InputError as err:
+                raise gr.Error(str(err)) from err
+            card.note = t(f"{kind}_note", st.lang)
+            _render(services, st, turn)
+            return (st, st.chat, "", user_markdown(st.conv))
 
         def forget(st: UiState | None) -> tuple[Any, ...]:
             if st is None:
-                return (st, "", user_markdown(None), [], *_hide_all())
+                return (st, gr.skip(), user_markdown(None), gr.skip())
             n = st.conv.forget()
-            st.cards = []
-            gr.Info(f"Deleted {n} stored row(s) about you.")
-            return (st, _who(st), user_markdown(st.conv), [], *_hide_all())
+            gr.Info(t("forgotten", st.lang, n=n))
+            fresh = UiState(st.conv, st.lang)
+            chat = _connected(fresh)[3]
+            return (fresh, chat, user_markdown(fresh.conv), _who(fresh))
 
-        forget_btn.click(forget, state, [state, who, you, chatbot, *card_outputs])
+        blocks.load(on_load, None, [state, *lang_outputs, you])
+        if demo:
+            use_btn.click(pick_user, [user_dd, state], [state, *lang_outputs, you]).then(auto, state, turn_outputs)
+        msg.submit(respond, [msg, state], turn_outputs)
+        chatbot.option_select(on_option, state, turn_outputs)
+        action_send.click(on_action, [action, state], [state, chatbot, action, you])
+        forget_btn.click(forget, state, [state, chatbot, you, who])
     return blocks
 
 
-def _card_slots() -> list[tuple[Any, Any, Any, dict[str, Any]]]:
-    slots = []
-    for i in range(MAX_CARDS):
-        with gr.Group(visible=False, elem_id=f"card-{i}", elem_classes=["because-card"]) as grp:
-            md = gr.Markdown(elem_id=f"card-text-{i}")
-            plot = gr.HTML(elem_id=f"chart-{i}")
-            with gr.Row():
-                buttons = {
-                    "liked": gr.Button("Like", size="sm", elem_id=f"like-{i}"),
-                    "disliked": gr.Button("Dislike", size="sm", elem_id=f"dislike-{i}"),
-                    "not_interested": gr.Button("Not interested", size="sm", elem_id=f"not-interested-{i}"),
-                }
-        slots.append((grp, md, plot, buttons))
-    return slots
+def _things(services: Services, lang: str) -> str:
+    films = getattr(services.rec, "dataset", "") in BUILTINS
+    if lang == "zh":
+        return "电影" if films else "商品"
+    return "films" if films else "products"
 
 
-def _hide_all() -> list[Any]:
-    return [gr.update(visible=False), "", ""] * MAX_CARDS
+def _title_options(services: Services, st: UiState) -> list[dict[str, str]]:
+    """Popular titles not rated yet, as quick-reply chips (visible titles, not a wall of radio buttons)."""
+    rec = services.require_rec()
+    rated = st.conv.ratings()
+    chips = [{"value": f"{LIKE}{i}", "label": display_title(rec.title(i))} for i in services.popular if i not in rated]
+    return [*chips, {"value": RECOMMEND, "label": t("recommend_now", st.lang)}]
+
+
+def _escape_user(text: str) -> str:
+    """The shopper's words shown as typed: no HTML, no Markdown."""
+    import html
+
+    return html.escape(text).replace("*", "\\*").replace("_", "\\_").replace("`", "\\`").replace("#", "\\#")
 
 
 def _who(st: UiState) -> str:
-    ident = st.conv.identity
+    ident, lang = st.conv.identity, st.lang
     if ident.token_status == "valid":
-        return f"Signed in by the shop as **{ident.label}**."
+        return t("signed_in", lang, label=ident.label)
     if ident.token_status == "demo":
-        return f"Demo: you are **{ident.label}**."
-    why = {"invalid": " (the shop's token was not valid)", "expired": " (the shop's token has expired)"}.get(
-        ident.token_status, ""
-    )
+        return t("demo_user", lang, label=ident.label)
+    why = {"invalid": t("token_invalid", lang), "expired": t("token_expired", lang)}.get(ident.token_status, "")
     rated = len(st.conv.ratings())
-    return f"You are a **new user**{why}" + (
-        f" with {rated} rating(s)." if rated else ": rate a few titles or just ask."
-    )
+    return t("new_user_rated", lang, why=why, n=rated) if rated else t("new_user", lang, why=why)
 
 
-def _card_updates(st: UiState, only: set[int] | None = None, plots: bool = True) -> list[Any]:
-    out: list[Any] = []
-    for i in range(MAX_CARDS):
-        if only is not None and i not in only:
-            out += [gr.skip()] * 3
-        elif i < len(st.cards):
-            card = st.cards[i]
-            figure = gr.skip()
-            if plots:
-                try:
-                    figure = charts.attribution_html(st.conv.attribution(card.item))
-                except InputError as err:
-                    log.warning("no chart for %s: %s", card.item, err)
-                    figure = ""
-            out += [gr.update(visible=True), card.markdown(), figure]
-        else:
-            out += [gr.update(visible=False), "", ""]
-    return out
+def _chart(services: Services, st: UiState) -> Any:
+    def draw(item: str, named: list[str]) -> str:
+        try:
+            return chart_html(st.conv.attribution(item), named, st.lang)
+        except InputError as err:
+            log.warning("no chart for %s: %s", item, err)
+            return ""
+
+    return draw
 
 
-def _respond(message: str, chat: list[dict[str, Any]] | None, st: UiState | None) -> Iterator[tuple[Any, ...]]:
-    """Stream one turn: tool step (pending), cards with charts as soon as the picks exist, then each explanation."""
-    chat = list(chat or [])
-    if st is None or not (message or "").strip():
-        yield ("", chat, *([gr.skip()] * 3 * MAX_CARDS))
-        return
-    chat += [
-        {"role": "user", "content": message},
-        {"role": "assistant", "content": "", "metadata": {"title": "Working…", "status": "pending"}},
+def _render(services: Services, st: UiState, turn: Turn) -> None:
+    st.chat[turn.at] = {"role": "assistant", "content": turn_html(turn, st.lang, _chart(services, st))}
+
+
+def _stream_turn(services: Services, message: str, st: UiState) -> Iterator[None]:
+    """One turn, streamed into ``st.chat``: a pending step, the cards as soon as the picks exist, then each
+    explanation as it is written, then the answer with its tool steps."""
+    st.chat += [
+        {"role": "user", "content": _escape_user(message)},
+        {"role": "assistant", "content": f"<em>{t('working', st.lang)}</em>"},
     ]
-    step_at = len(chat) - 1
-    yield ("", chat, *([gr.skip()] * 3 * MAX_CARDS))
+    turn = Turn(at=len(st.chat) - 1)
+    yield
     events: queue.Queue[tuple[str, Any]] = queue.Queue()
     box: dict[str, Any] = {}
 
@@ -218,60 +263,42 @@ def _respond(message: str, chat: list[dict[str, Any]] | None, st: UiState | None
         if kind == "done":
             break
         if kind == "recommendations":
-            st.cards = cards_from(payload)
-            yield ("", chat, *_card_updates(st))
+            turn.cards = st.add_cards(payload, turn)
+            turn.asked = _asked(st)
+            _render(services, st, turn)
+            yield
         elif kind == "reply" and payload:
-            chat.append({"role": "assistant", "content": str(payload)})
-            yield ("", chat, *([gr.skip()] * 3 * MAX_CARDS))
+            turn.reply = str(payload)
+            _render(services, st, turn)
+            yield
         elif kind == "explanation":
-            hit = next((n for n, c in enumerate(st.cards) if c.item == payload.get("item")), None)
-            if hit is not None:
-                card = st.cards[hit]
-                card.text, card.checked, card.fallback = (
-                    payload.get("text", ""),
-                    bool(payload.get("checked")),
-                    bool(payload.get("fallback", True)),
-                )
-                yield ("", chat, *_card_updates(st, only={hit}, plots=False))
-    yield _finish(chat, step_at, st, box)
+            card = next((c for c in turn.cards if c.item == str(payload.get("item"))), None)
+            if card is not None:
+                card.explained(payload)
+                _render(services, st, turn)
+                yield
+    _finish(services, st, turn, box)
+    yield
 
 
-def _finish(chat: list[dict[str, Any]], step_at: int, st: UiState, box: dict[str, Any]) -> tuple[Any, ...]:
+def _asked(st: UiState) -> list[str]:
+    zh = st.lang == "zh"
+    return [describe_constraint(c, zh) for c in st.conv.session.constraints]
+
+
+def _finish(services: Services, st: UiState, turn: Turn, box: dict[str, Any]) -> None:
     result: Answer | None = box.get("result")
     if result is None:
-        err = box.get("error")
-        chat[step_at] = {"role": "assistant", "content": f"Sorry, something went wrong: {err}"}
-        return ("", chat, *([gr.skip()] * 3 * MAX_CARDS))
-    shown = [c.item for c in st.cards]
-    new_cards = result.recommendations and [r["item"] for r in result.recommendations[:MAX_CARDS]] != shown
-    if new_cards:
-        st.cards = cards_from(result.recommendations)
-    texts = {e["item"]: e for e in result.explanations}
-    for card in st.cards:
-        e = texts.get(card.item)
-        if e and not card.text:
-            card.text, card.checked, card.fallback = (
-                e.get("text", ""),
-                bool(e.get("checked")),
-                bool(e.get("fallback", True)),
-            )
-    steps = tool_messages(result.tool_calls)
-    text = reply_text(result, st.cards)
-    chat = chat[:step_at] + steps + [{"role": "assistant", "content": text}]
-    return ("", chat, *_card_updates(st, plots=bool(new_cards)))
+        st.chat[turn.at] = {"role": "assistant", "content": t("error", st.lang, error=box.get("error"))}
+        return
+    st.lang = "zh" if result.language == "zh" else "en"
+    if result.recommendations and not turn.cards:
+        turn.cards = st.add_cards(result.recommendations, turn)
+    if turn.cards:
+        turn.asked = _asked(st)
+    fill_turn(turn, result)
+    st.turns.append(turn)
+    _render(services, st, turn)
 
 
-def _auto(chat: list[dict[str, Any]] | None, st: UiState | None) -> Iterator[tuple[Any, ...]]:
-    yield from _respond(AUTO_MESSAGE, chat, st)
-
-
-def _feedback_handler(slot: int, kind: str) -> Any:
-    def handle(st: UiState | None) -> tuple[Any, Any]:
-        if st is None or slot >= len(st.cards):
-            return gr.skip(), gr.skip()
-        card = st.cards[slot]
-        st.conv.give_feedback(card.item, kind)
-        card.note = NOTES[kind]
-        return card.markdown(), user_markdown(st.conv)
-
-    return handle
+__all__ = ["CSS", "HEAD", "JS", "Card", "build_blocks"]
