@@ -38,8 +38,14 @@ def esc(text: str) -> str:
 
 
 def first_sentence(text: str) -> str:
+    """The first sentence with its closing mark (the one-line reason on a card)."""
     spans = sentence_spans(text)
-    return text[spans[0][0] : spans[0][1]].strip() if spans else text.strip()
+    if not spans:
+        return text.strip()
+    start, end = spans[0]
+    while end < len(text) and text[end] in ".!?。！？…":
+        end += 1
+    return text[start:end].strip()
 
 
 @dataclass
