@@ -68,6 +68,8 @@ class Conversation:
         self.session: Session
         self._assistant: Assistant | None = None
         self._assistant_llm: Any = None
+        self._claims: ClaimChecker | None = None
+        self._claims_rec: Any = None
         self.reset()
 
     # ---- what the scorer sees ----------------------------------------------------------------
@@ -92,6 +94,16 @@ class Conversation:
 
     def attribution(self, item: str) -> Explanation:
         return explain(self.services.require_rec(), self.user_ref(), item)
+
+    def template(self, item: str, language: str) -> dict[str, Any]:
+        """The checked template explanation of one item (what the chat shows until the model's text is in)."""
+        return template_item(facts_for(self.attribution(item)), language, self._checker()).public()
+
+    def _checker(self) -> ClaimChecker:
+        rec = self.services.require_rec()
+        if self._claims is None or self._claims_rec is not rec:
+            self._claims, self._claims_rec = ClaimChecker.of(rec.titles, rec.feature_labels), rec
+        return self._claims
 
     # ---- changes -----------------------------------------------------------------------------
     def reset(self) -> None:
@@ -164,7 +176,7 @@ class Conversation:
         emit("recommendations", rows)
         reply = reply_for("recommend", {"recommendations": recs}, "en", rec)
         emit("reply", reply)
-        checker = ClaimChecker.of(rec.titles, rec.feature_labels)
+        checker = self._checker()
         texts = []
         for r in recs:
             d = template_item(facts_for(explain(rec, user, r.item_id)), "en", checker).public()

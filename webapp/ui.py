@@ -18,7 +18,7 @@ from typing import Any
 import gradio as gr
 
 from assistant import Answer
-from assistant.language import display_title
+from assistant.language import detect_language, display_title
 from assistant.replies import describe_constraint
 from because.errors import InputError
 from catalogue.builtin import BUILTINS
@@ -265,6 +265,7 @@ def _stream_turn(services: Services, message: str, st: UiState) -> Iterator[None
         if kind == "recommendations":
             turn.cards = st.add_cards(payload, turn)
             turn.asked = _asked(st)
+            _prefill(st, turn.cards, detect_language(message))
             _render(services, st, turn)
             yield
         elif kind == "reply" and payload:
@@ -279,6 +280,16 @@ def _stream_turn(services: Services, message: str, st: UiState) -> Iterator[None
                 yield
     _finish(services, st, turn, box)
     yield
+
+
+def _prefill(st: UiState, cards: list[Card], language: str) -> None:
+    """Each card's checked template reason at once; the model's own text replaces it when it is in (the
+    shopper reads reasons while the model writes one)."""
+    for card in cards:
+        try:
+            card.explained(st.conv.template(card.item, language))
+        except InputError as err:
+            log.warning("no template reason for %s: %s", card.item, err)
 
 
 def _asked(st: UiState) -> list[str]:
