@@ -76,6 +76,7 @@ def main() -> int:
     from webapp.embed import snippet
     from webapp.tokens import make_token
 
+    load_at_start = loadavg()
     url, services = _serve(args.home, not args.no_llm)
     if not args.no_llm:
         for _ in range(600):
@@ -105,7 +106,7 @@ def main() -> int:
     def p90(xs: list[float]) -> float:
         return xs[min(len(xs) - 1, int(0.9 * len(xs)))]
 
-    print(f"machine: {machine()}; load before: {loadavg()}")
+    print(f"machine: {machine()}; load average at start: {load_at_start}, at the end (this run): {loadavg()}")
     print(f"turns: {len(rows)}; language model: {'off' if args.no_llm else 'on (1 explanation per turn)'}")
     print(f"three titles with a reason: p50 {statistics.median(three):.2f} s, p90 {p90(three):.2f} s")
     print(f"answer done (model text in): p50 {statistics.median(every):.2f} s, p90 {p90(every):.2f} s")

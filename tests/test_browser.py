@@ -114,11 +114,14 @@ def test_signed_in_shopper_gets_the_answer_in_the_conversation(browser, server, 
     page.close()
 
 
-def test_anonymous_visitor_sees_every_title_offered(browser, server, tmp_path):
-    forged = make_token("1", "not-the-shop-secret", 600)
-    page, fl, frame = widget(browser, host_page(tmp_path, server.url, forged), PHONE)
+@pytest.mark.parametrize(
+    ("token", "size"), [("forged", PHONE), ("missing", DESKTOP)], ids=["forged-phone", "missing-desktop"]
+)
+def test_anonymous_visitor_sees_every_title_offered(browser, server, tmp_path, token, size):
+    value = make_token("1", "not-the-shop-secret", 600) if token == "forged" else ""
+    page, fl, frame = widget(browser, host_page(tmp_path, server.url, value), size)
     who = fl.locator("#b-who").inner_text()
-    assert "new user" in who and "not valid" in who
+    assert "new user" in who and ("not valid" in who) == (token == "forged")
     assert inside(page, fl.locator("#msg textarea"))
     offered = [title_of(server, i) for i in server.services.popular]
     for title in offered:
@@ -127,7 +130,7 @@ def test_anonymous_visitor_sees_every_title_offered(browser, server, tmp_path):
         assert chip.is_visible() and chip.bounding_box()["width"] > 20, title
         assert inside(page, chip), title
     seen_well(page, frame)
-    shot(page, "anonymous-400x800")
+    shot(page, f"anonymous-{token}-{size[0]}x{size[1]}")
     fl.get_by_role("button", name=offered[0], exact=True).click()
     fl.locator("#b-who :text('1 rating')").wait_for(timeout=SLOW_MS)
     assert f"you liked {offered[0]}" in fl.locator("#chat").inner_text()
@@ -138,8 +141,9 @@ def test_anonymous_visitor_sees_every_title_offered(browser, server, tmp_path):
     page.close()
 
 
-def test_chinese_conversation_gets_chinese_labels(browser, server, tmp_path):
-    page, fl, frame = widget(browser, host_page(tmp_path, server.url, make_token("2", SECRET, 600)), PHONE)
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_chinese_conversation_gets_chinese_labels(browser, server, tmp_path, size):
+    page, fl, frame = widget(browser, host_page(tmp_path, server.url, make_token("2", SECRET, 600)), size)
     send(fl, "给我推荐几部喜剧")
     rows = wait_reasons(fl, 3)
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in reason) for _, reason in rows)
@@ -151,7 +155,7 @@ def test_chinese_conversation_gets_chinese_labels(browser, server, tmp_path):
     card.locator("details.b-more summary").click()
     assert "总分" in card.locator("table.b-chart").inner_text()
     seen_well(page, frame)
-    shot(page, "chinese-400x800")
+    shot(page, f"chinese-{size[0]}x{size[1]}")
     send(fl, "为什么推荐第一个？")
     fl.locator(".b-why .b-text").first.wait_for(timeout=SLOW_MS)
     assert any("\u4e00" <= ch <= "\u9fff" for ch in fl.locator(".b-why .b-text").first.inner_text())
@@ -169,16 +173,52 @@ def test_demo_page_is_chat_first_with_the_transparency_tab(browser, server):
     assert len(wait_reasons(page, 3)) >= 3
     seen_well(page, page.main_frame)
     shot(page, "demo-1280x800")
+
+    page.locator("#demo-pick").get_by_text("Demo: be a user of the data set").click()
+    pick = page.locator("#user-pick input")
+    pick.fill("7")
+    page.get_by_role("option", name="7", exact=True).click()
+    page.locator("#use-user").click()
+    page.locator("#b-who :text('Demo: you are')").wait_for(timeout=SLOW_MS)
+    top = server.services.rec.recommend("7", k=1)[0]
+    rows = wait_reasons(page, 3)  # a new user: the chat starts over
+    assert rows[0][0] == f"1. {title_of(server, top.item_id)}"
+
     page.get_by_role("tab", name="How it works").click()
+    page.locator("#about-you").wait_for(timeout=SLOW_MS)
+    seen_well(page, page.main_frame)
     page.locator("#forget").click()
     page.locator("#about-you :text('0 row(s)')").wait_for(timeout=SLOW_MS)
+    page.close()
+
+
+def test_keyboard_alone_gives_feedback_and_opens_a_reason(browser, server, tmp_path):
+    page, fl, frame = widget(browser, host_page(tmp_path, server.url, make_token("3", SECRET, 600)), PHONE)
+    fl.locator("#msg textarea").focus()
+    page.keyboard.type("What would you recommend for me?")
+    page.keyboard.press("Enter")
+    wait_reasons(fl, 3)
+    top = server.services.rec.recommend("3", k=1)[0]
+    like = fl.locator("li.b-card").first.locator("button.b-liked")
+    like.focus()
+    page.keyboard.press("Tab")  # the next control is the same card's Dislike
+    assert "b-disliked" in frame.evaluate("() => document.activeElement.className")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    fl.locator("li.b-card .b-note").first.wait_for(timeout=SLOW_MS)
+    assert server.services.db.kinds("user:3").get(top.item_id) == "liked"
+    summary = fl.locator("li.b-card").first.locator("details.b-more summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert fl.locator("li.b-card").first.locator("table.b-chart").is_visible()
+    server.services.db.forget("user:3")
     page.close()
 
 
 def test_shop_page_embeds_the_widget_at_both_sizes(browser, server, tmp_path):
     html_file = tmp_path / "shop.html"
     html_file.write_text(shop_page(server.url, make_token("1", SECRET, 600), ROOT / "examples" / "shop.html"))
-    for size in (PHONE, DESKTOP):
+    for size in ((360, 740), PHONE, DESKTOP):
         page = browser.new_page(viewport={"width": size[0], "height": size[1]})
         page.goto(html_file.as_uri())
         page.frame_locator("#because-widget-frame").locator("#b-who :text('customer 1')").wait_for(timeout=SLOW_MS)
@@ -203,10 +243,11 @@ def gear_server(tmp_path_factory):
     server.stop()
 
 
-def test_a_gear_shop_in_the_widget(browser, gear_server, tmp_path):
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_gear_shop_in_the_widget(browser, gear_server, tmp_path, size):
     server, rec, cat = gear_server
     user = sorted(rec.histories)[0]
-    page, fl, frame = widget(browser, host_page(tmp_path, server.url, make_token(user, SECRET, 600)), PHONE)
+    page, fl, frame = widget(browser, host_page(tmp_path, server.url, make_token(user, SECRET, 600)), size)
     send(fl, "I need a tent under 200 dollars")
     rows = wait_reasons(fl, 3)
     assert len(rows) >= 3
@@ -216,5 +257,9 @@ def test_a_gear_shop_in_the_widget(browser, gear_server, tmp_path):
     card.locator("details.b-more summary").click()
     card.locator("table.b-chart").wait_for(timeout=SLOW_MS)
     seen_well(page, frame)
-    shot(page, "gear-400x800")
+    shot(page, f"gear-{size[0]}x{size[1]}")
+    send(fl, "why the first one?")
+    fl.locator(".b-why .b-text").first.wait_for(timeout=SLOW_MS)
+    first = cat.items.loc[rec.recommend(user, k=1)[0].item_id]  # unconstrained top: only to see the text is there
+    assert fl.locator(".b-why .b-text").first.inner_text() and first is not None
     page.close()
