@@ -98,7 +98,8 @@ class Assistant:
         self.health = ModelHealth(configured=llm is not None)
         secrets = (self.system_prompt("en"), self.system_prompt("zh"), self.router.system, render("explain_system.md"))
         self.screens = Screens(secrets, tuple(rec.titles))
-        self.checks = Checks(ClaimChecker.of(rec.titles, rec.feature_labels), self.screens.explanation)
+        aliases = catalogue.aliases if catalogue is not None else None
+        self.checks = Checks(ClaimChecker.of(rec.titles, rec.feature_labels, aliases), self.screens.explanation)
         self._ids = count(1)
         self._turn = TurnState()
 

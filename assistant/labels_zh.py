@@ -96,6 +96,9 @@ _RUNTIME = re.compile(r"^runtime (.+) min(.*)$")
 _UNDER = re.compile(r"^(.+?) under ([\d.,]+)(?: (\w+))?$")
 _RANGE = re.compile(r"^(.+?) ([\d.,]+)-([\d.,]+)(?: (\w+))?$")
 _MORE = re.compile(r"^(.+?) ([\d.,]+)(?: (\w+))? or more$")
+_BRAND = re.compile(r"^brand (.+)$")
+_BAND = re.compile(r"(?:(under) )?(\$)?([\d.,]+)(?:-(\$)?([\d.,]+))?(?: (\w+))?( or more)?$")
+_UNIT_ZH = {"$": "美元", "g": "克", "min": "分钟", "pages": "页", "kg": "公斤"}
 
 
 def column_of(label: str) -> str | None:
@@ -172,12 +175,39 @@ def english_forms(label: str) -> list[str]:
         forms += list(POPULAR_EN)
     if label == "not widely chosen":
         forms += ["not widely", "few people", "less popular", "not popular", "niche"]
+    if m := _BRAND.match(label):  # "brand Northpeak": a text says "Northpeak"
+        forms.append(m.group(1))
+    for pattern in (_UNDER, _RANGE, _MORE):  # "weight under 405 g": a text says "under 405 g"
+        if (m := pattern.match(label)) and m.group(1) not in ("runtime",):
+            forms.append(label[len(m.group(1)) + 1 :])
     return forms
 
 
-def chinese_forms(label: str) -> list[str]:
-    """Chinese substrings that name this feature."""
-    forms = [zh_label(label)]
+def band_forms_zh(label: str) -> list[str]:
+    """A shop's numeric band in Chinese: "price $90-142" -> "90-142美元"; "weight under 405 g" -> "405克以下"."""
+    m = _BAND.search(label)
+    if not m or not (m.group(2) or m.group(6)):
+        return []
+    under, dollar, lo, _d2, hi, unit, more = m.groups()
+    word = _UNIT_ZH.get("$" if dollar else (unit or ""), "")
+    if not word:
+        return []
+    nums = [lo] + ([hi] if hi else [])
+    variants = {n: {n, n.replace(",", "")} for n in nums}
+    out = []
+    for a in variants[lo]:
+        if hi:
+            out += [f"{a}-{b}{word}" for b in variants[hi]] + [f"{a}到{b}{word}" for b in variants[hi]]
+        elif under:
+            out += [f"{a}{word}以下", f"不到{a}{word}", f"低于{a}{word}"]
+        elif more:
+            out += [f"{a}{word}以上", f"{a}{word}及以上"]
+    return out
+
+
+def chinese_forms(label: str, aliases: tuple[str, ...] = ()) -> list[str]:
+    """Chinese substrings that name this feature (``aliases``: the shop's own names of the value)."""
+    forms = [zh_label(label), *aliases, *band_forms_zh(label)]
     if label in GENRES_ZH:
         forms += GENRE_SYNONYMS_ZH.get(label, ())
     if m := _DECADE.match(label):

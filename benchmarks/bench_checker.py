@@ -49,7 +49,9 @@ def split_of(pairs: list[str]) -> dict[str, str]:
 def run(folder: Path) -> list[dict[str, Any]]:
     texts = json.loads((folder / "texts.json").read_text(encoding="utf-8"))
     data = json.loads((folder / "facts.json").read_text(encoding="utf-8"))
-    checkers = {s: ClaimChecker.of(v["titles"], v["feature_labels"]) for s, v in data["shops"].items()}
+    checkers = {
+        s: ClaimChecker.of(v["titles"], v["feature_labels"], v.get("aliases")) for s, v in data["shops"].items()
+    }
     facts = {p: load_facts(d) for p, d in data["pairs"].items()}
     split = split_of(list(facts))
     rows = []

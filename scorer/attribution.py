@@ -90,7 +90,9 @@ def explain(rec: Recommender, user: UserRef, item_id: str) -> Explanation:
         pop_label = f"popular with many people ({pop} chose it)"
     else:
         pop_label = f"already widely seen ({pop} chose it): for you the model leans to less obvious picks"
-    parts.append(Contribution("popularity", pop_label, raw.bias, {"interactions": pop}, "popularity"))
+    top_share = float(np.mean(rec.popularity >= rec.popularity[idx]))  # 0.01: among the 1% most chosen
+    evidence = {"interactions": pop, "top_share": round(top_share, 4)}
+    parts.append(Contribution("popularity", pop_label, raw.bias, evidence, "popularity"))
     parts = [p for p in parts if abs(p.value) > NEGLIGIBLE]
     parts.sort(key=lambda p: -abs(p.value))
     return Explanation(

@@ -109,7 +109,7 @@ def test_title_not_in_facts_fails(facts):
     assert any(c.kind == "history_item" and not c.ok and "Matrix" in c.text_span for c in res.claims)
 
 
-def test_negligible_or_cut_item_fails(facts):
+def test_negligible_item_fails_a_cut_but_real_part_may_be_named_not_as_the_main_reason(facts):
     res = run("You rated GoldenEye (1995) 3★.", facts)
     assert not res.ok and "only a little" in res.problems[0]
     fewer = facts_for(
@@ -127,7 +127,10 @@ def test_negligible_or_cut_item_fails(facts):
         ),
         max_items=2,
     )
-    assert not check("You rated Tomorrow Never Dies (1997) 3★.", fewer, TITLES, LABELS, "en").ok
+    # cut from the facts by max_items, but 14% of the score with the sign the text gives it: true
+    assert check("You rated Tomorrow Never Dies (1997) 3★.", fewer, TITLES, LABELS, "en").ok
+    assert not check("You rated Tomorrow Never Dies (1997) 2★.", fewer, TITLES, LABELS, "en").ok
+    assert not check("Mainly because you rated Tomorrow Never Dies (1997) 3★.", fewer, TITLES, LABELS, "en").ok
 
 
 def test_wrong_sign_fails(facts):
@@ -212,3 +215,37 @@ def test_runtime_feature_read_in_minutes():
         assert run(base + ok_text, facts).ok, ok_text
     assert not run(base + "117 minutes or more.", facts).ok  # a number the facts do not hold
     assert not run("You rated Star Wars (1977) 5★ and love its runtime 116 minutes or more.", facts).ok  # wrong sign
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You rated Star Wars (1977) 5★; it is a haunting story about a detective hunting androids.",  # plot
+        "You rated Star Wars (1977) 5★ and you clearly love slow films.",  # a taste the facts do not show
+        "You hated Star Wars (1977), yet Blade Runner (1982) suits you.",  # rated 5★
+        "You gave Alien (1979) five stars.",  # it was 4★
+        "Nearly everything you watch is Sci-Fi, like Star Wars (1977) which you rated 5★.",  # share 32%
+        "Everyone who rated Star Wars (1977) 5★ gave it top marks.",  # invented crowd statistics
+        "You rated Star Wars (1977) 5★; it is starring Harrison Ford.",  # people not in the facts
+        "Because you rated Star Wars (1977) and, which holds.",  # broken
+    ],
+)
+def test_wording_the_facts_cannot_back_fails(facts, text):
+    assert not run(text, facts).ok, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你给《Star Wars (1977)》打了满分。",  # 5★: true
+        "你很喜欢的《Star Wars (1977)》（5星）和它很接近。",
+    ],
+)
+def test_chinese_rating_words_and_feelings_that_hold(facts, text):
+    assert run(text, facts, "zh").ok, run(text, facts, "zh").problems
+
+
+def test_chinese_wrong_feelings_and_ratings_fail(facts):
+    assert not run("你很讨厌《Star Wars (1977)》，所以推荐它。", facts, "zh").ok
+    assert not run("你给《Alien (1979)》打了满分。", facts, "zh").ok  # 4★
+    assert not run("你给《Alien (1979)》打了5星。", facts, "zh").ok  # digits right after Chinese characters

@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import APIRouter, Header, HTTPException
 
 from assistant import template_explanation, write_explanations
-from assistant.explaining import Checks, ClaimChecker
+from assistant.explaining import Checks
 from assistant.llm import session_scope
 from assistant.replies import notice
 from because.errors import UnknownIdError
@@ -158,7 +158,7 @@ def make_router(services: Services) -> APIRouter:
             e = explain(rec, conv.user_ref(), body.item)
             text, checked, fallback, failed = template_explanation(e), False, True, []
             if services.llm is not None:
-                checks = Checks(ClaimChecker.of(rec.titles, rec.feature_labels))
+                checks = Checks(conv.checker())
                 with session_scope(conv.identity.key, services.settings.llm_timeout_s):  # queues like a chat session
                     d = write_explanations(
                         [e],

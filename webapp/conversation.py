@@ -97,12 +97,14 @@ class Conversation:
 
     def template(self, item: str, language: str) -> dict[str, Any]:
         """The checked template explanation of one item (what the chat shows until the model's text is in)."""
-        return template_item(facts_for(self.attribution(item)), language, self._checker()).public()
+        return template_item(facts_for(self.attribution(item)), language, self.checker()).public()
 
-    def _checker(self) -> ClaimChecker:
+    def checker(self) -> ClaimChecker:
+        """The claim checker for this shop (its titles, feature labels and own aliases), built once."""
         rec = self.services.require_rec()
         if self._claims is None or self._claims_rec is not rec:
-            self._claims, self._claims_rec = ClaimChecker.of(rec.titles, rec.feature_labels), rec
+            aliases = getattr(self.services.catalogue, "aliases", None)
+            self._claims, self._claims_rec = ClaimChecker.of(rec.titles, rec.feature_labels, aliases), rec
         return self._claims
 
     # ---- changes -----------------------------------------------------------------------------
@@ -176,7 +178,7 @@ class Conversation:
         emit("recommendations", rows)
         reply = reply_for("recommend", {"recommendations": recs}, "en", rec)
         emit("reply", reply)
-        checker = self._checker()
+        checker = self.checker()
         texts = []
         for r in recs:
             d = template_item(facts_for(explain(rec, user, r.item_id)), "en", checker).public()

@@ -16,12 +16,18 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from assistant.explaining.content import content_problems
 from assistant.explaining.facts import ExplanationFacts, Fact
+from assistant.explaining.item_facts import gives_reason, in_item_band, item_columns, item_features, popular
 from assistant.explaining.negation import negative_ranges
 from assistant.explaining.vocabulary import Mention, Vocabulary, build_vocabulary
 from assistant.language import clause_spans, sentence_spans, tokens, year_of
 
 MAX_CHARS = 700
+MIN_NAMED_WEIGHT = 0.01  # a past item outside the facts may still be named if it is at least this share
+_MAIN = re.compile(
+    r"(?<![A-Za-z])(?:mainly|main|mostly|chiefly|above all|biggest|largest|primarily)(?![A-Za-z])|主要|最大", re.I
+)
 MAX_SENTENCES = 4
 _RATING_AFTER = re.compile(r"^\s*(?:★|☆|-?\s*stars?\b|星|颗星|分(?!钟)|/\s*5\b|out of 5\b)", re.IGNORECASE)
 _RATING_BEFORE = re.compile(
@@ -31,7 +37,8 @@ _PERCENT_AFTER = re.compile(r"^\s*(?:%|％|percent\b|per cent\b)", re.IGNORECASE
 _COUNT_AFTER = re.compile(
     r"^\s*(?:people|persons|viewers|users|shoppers|customers|ratings|times|人|位|次)", re.IGNORECASE
 )
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])|(?<![\w.])\d+(?:\.\d+)?(?=★|星|分|%|％|人|位|次|年)")
+# digits may touch Chinese characters ("打了4星", "1985年"): the guards are ASCII letters and digits only
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])\d+(?:[.,]\d+)*(?![A-Za-z0-9_])")
 _ZH_STARS = re.compile(r"([一二两三四五])\s*(?:颗)?星")
 _ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _CONNECTORS = {"of", "the", "and", "a", "an", "in", "on", "to", "de", "la", "le"}
@@ -65,14 +72,26 @@ class CheckResult:
         return {"ok": self.ok, "claims": [c.to_dict() for c in self.claims], "problems": list(self.problems)}
 
 
+Aliases = tuple[tuple[str, tuple[str, ...]], ...]  # value -> the shop's other names of it (e.g. Chinese)
+
+
 @lru_cache(maxsize=8)
-def _vocabulary(titles: tuple[str, ...], labels: tuple[str, ...]) -> Vocabulary:
-    return build_vocabulary(titles, labels)
+def _vocabulary(titles: tuple[str, ...], labels: tuple[str, ...], aliases: Aliases) -> Vocabulary:
+    return build_vocabulary(titles, labels, aliases)
 
 
-def vocabulary(catalogue_titles: Sequence[str], feature_labels: Sequence[str]) -> Vocabulary:
-    """The (cached) matcher for a catalogue's titles and the model's feature labels."""
-    return _vocabulary(tuple(catalogue_titles), tuple(feature_labels))
+def vocabulary(catalogue_titles: Sequence[str], feature_labels: Sequence[str], aliases: Aliases = ()) -> Vocabulary:
+    """The (cached) matcher for a catalogue's titles, the model's feature labels and the shop's aliases."""
+    return _vocabulary(tuple(catalogue_titles), tuple(feature_labels), aliases)
+
+
+def flat_aliases(by_column: dict[str, dict[str, list[str]]] | None) -> Aliases:
+    """``Catalogue.aliases`` (column -> value -> names) as the checker's value -> names."""
+    merged: dict[str, list[str]] = {}
+    for values in (by_column or {}).values():
+        for value, names in values.items():
+            merged.setdefault(value, []).extend(names)
+    return tuple(sorted((v, tuple(dict.fromkeys(n))) for v, n in merged.items()))
 
 
 def check(
@@ -81,13 +100,14 @@ def check(
     catalogue_titles: Sequence[str],
     feature_labels: Sequence[str],
     language: str = "en",
+    aliases: Aliases = (),
 ) -> CheckResult:
     """Verify every claim in ``text`` against ``facts``; ``ok`` only if all pass and at least one names a fact.
 
     ``language`` is the text's language; English and Chinese names are matched in either, since a
     Chinese text quotes English titles.
     """
-    vocab = vocabulary(catalogue_titles, feature_labels)
+    vocab = vocabulary(catalogue_titles, feature_labels, aliases)
     text = text or ""
     mentions = vocab.find(text)
     # titles are quoted data: "Tomorrow Never Dies" holds no "never", "Sally..." ends no sentence
@@ -96,10 +116,15 @@ def check(
     claims: list[Claim] = []
     for m in mentions:
         sign = -1 if any(a <= m.start < b for a, b in negative) else 1
-        claims.append(_verify_mention(m, sign, facts))
+        claims.append(_verify_mention(m, sign, facts, masked))
     taken = [(m.start, m.end) for m in mentions]
     claims += _numbers(text, masked, taken, claims, facts, negative)
     claims += _unknown_names(text, masked, taken)
+    titled = [(c.start, c.ref) for c in claims if c.ok and c.kind == "history_item"]
+    claims += [
+        Claim(p["kind"], p["span"], p["span"], 1, False, p["reason"], p["start"])
+        for p in content_problems(text, masked, facts, titled)
+    ]
     claims.sort(key=lambda c: c.start)
     problems = [f"{c.kind} '{c.text_span}': {c.reason}" for c in claims if not c.ok]
     if not text.strip():
@@ -111,17 +136,26 @@ def check(
     return CheckResult(not problems, claims, problems)
 
 
-def _verify_mention(m: Mention, sign: int, facts: ExplanationFacts) -> Claim:
+def _described(m: Mention, sign: int, ref: str, why: str) -> Claim:
+    return Claim("item", ref, m.span, sign, True, why, m.start)
+
+
+def _verify_mention(m: Mention, sign: int, facts: ExplanationFacts, text: str) -> Claim:
+    sentence = _sentence_of(text, m.start)
     if m.kind == "title":
         matches = [f for f in facts.all if f.kind == "history_item" and f.title in m.refs]
         kind, ref = "history_item", sorted(m.refs)[0]
         if not matches and facts.title in m.refs:
             return Claim("target", facts.title, m.span, sign, True, "the recommended item itself", m.start)
         if not matches:
-            return Claim(kind, ref, m.span, sign, False, _absent(facts, m.refs, "title"), m.start)
+            return _smaller_part(m, sign, facts, text[sentence[0] : sentence[1]]) or Claim(
+                kind, ref, m.span, sign, False, _absent(facts, m.refs, "title"), m.start
+            )
     elif m.kind == "column":
         matches = [f for f in facts.all if f.kind == "feature" and f.column in m.refs]
         kind, ref = "feature", sorted(m.refs)[0]
+        if not matches and m.refs & item_columns(facts):
+            return _described(m, sign, ref, "the item's own catalogue fact")
         if not matches:
             return Claim(kind, ref, m.span, sign, False, f"no fact about {ref}.", m.start)
     else:
@@ -129,9 +163,20 @@ def _verify_mention(m: Mention, sign: int, facts: ExplanationFacts) -> Claim:
         kind, ref = ("popularity" if m.kind == "popularity" else "feature"), sorted(m.refs)[0]
         if m.kind == "popularity":
             matches = [f for f in facts.all if f.kind == "popularity"]
+            if (not matches or matches[0].sign != sign) and sign > 0 and popular(facts):
+                return _described(m, sign, ref, "the item is among the most chosen")
+            if not matches and popular(facts) is False:
+                share = 100 * (facts.popular_share or 0)
+                return Claim(
+                    kind, ref, m.span, sign, False, f"it is not among the most chosen (top {share:.0f}%).", m.start
+                )
+        if not matches and any(r in item_features(facts) for r in m.refs):
+            return _described(m, sign, ref, "the item's own catalogue fact")
         if not matches:
             return Claim(kind, ref, m.span, sign, False, _absent(facts, m.refs, "feature"), m.start)
     right = [f for f in matches if f.sign == sign]
+    if not right and matches[0].kind == "feature" and sign > 0 and not gives_reason(text, *sentence):
+        return _described(m, sign, ref, "the item's own catalogue fact, described, not given as a reason")
     if not right:
         fact = matches[0]
         want = "supports" if fact.sign > 0 else "holds it back"
@@ -146,6 +191,18 @@ def _verify_mention(m: Mention, sign: int, facts: ExplanationFacts) -> Claim:
             m.start,
         )
     return Claim(kind, right[0].key, m.span, sign, True, "", m.start)
+
+
+def _smaller_part(m: Mention, sign: int, facts: ExplanationFacts, sentence: str) -> Claim | None:
+    """A past item outside the facts that is still a real part of the score, with the sign the text gives
+    it (not as the main reason)."""
+    key = next((facts.omitted_names[r] for r in m.refs if r in facts.omitted_names), None)
+    if key is None or not facts.mass or _MAIN.search(sentence):
+        return None
+    value = facts.omitted[key]
+    if abs(value) / facts.mass < MIN_NAMED_WEIGHT or (1 if value >= 0 else -1) != sign:
+        return None
+    return Claim("history_item", key, m.span, sign, True, "a smaller part of the score", m.start)
 
 
 def _absent(facts: ExplanationFacts, refs: frozenset[str], what: str) -> str:
@@ -174,17 +231,52 @@ def _sentence_of(text: str, pos: int) -> tuple[int, int]:
     return 0, len(text)
 
 
-def _rating_near(pos: int, text: str, claims: list[Claim], facts: ExplanationFacts) -> Fact | str | None:
-    """The title named closest to ``pos`` in its sentence (before it first, else after): its history
-    fact, ``"target"`` for the recommended item itself (which the user has not rated), or None."""
+_THEN_TITLE = re.compile(
+    r"^\s*(?:ratings?|reviews?)?\s*(?:for|of|on|to|from you for|such as|like|including|each for)?"
+    r"\s*[,:：]?\s*(?:的)?\s*[《“\"]?\s*$",
+    re.IGNORECASE,
+)
+_AFTER_CUE = re.compile(r"(?:for|of|on|such as|like|including|的)\s*[,:：]?\s*[《“\"]?\s*$", re.IGNORECASE)
+_BOUND = re.compile(r"^\s*[a-z]*\s*(?:or more|or less|or longer|and up|and over|以上|以下|及以上)", re.IGNORECASE)
+_YOU_RATED = re.compile(r"(?:you|you've)\s+(?:rated|gave|given)|你(?:给|打)|打了", re.IGNORECASE)
+_KILO = re.compile(r"^\s*(?:kg|kilos?|kilograms?|公斤|千克)", re.IGNORECASE)
+
+
+def _rating_near(pos: int, end: int, text: str, claims: list[Claim], facts: ExplanationFacts) -> Fact | str | None:
+    """The title a rating at ``pos``..``end`` belongs to: the one after it when words such as "for",
+    "such as" or 的 lead there ("5★ for Scream", "打了4星的《X》"), else the closest before it in its
+    sentence, else the closest after. Returns its history fact, ``"target"`` for the recommended item
+    itself (which the user has not rated), or None."""
     a, b = _sentence_of(text, pos)
     named = [c for c in claims if c.ok and c.kind in ("history_item", "target") and a <= c.start < b]
     before = [c for c in named if c.start < pos]
     after = [c for c in named if c.start > pos]
-    pick = max(before, key=lambda c: c.start) if before else (min(after, key=lambda c: c.start) if after else None)
+    first_after = min(after, key=lambda c: c.start) if after else None
+    last_before = max(before, key=lambda c: c.start) if before else None
+    lead = text[end : first_after.start] if first_after else ""
+    # "films you rated 4★, such as X": the rating introduces the titles after it, not the item before it
+    lists_after = last_before is not None and last_before.kind == "target" and bool(_YOU_RATED.search(text[a:pos]))
+    if first_after is not None and ((_AFTER_CUE.search(lead) and _THEN_TITLE.match(lead)) or lists_after):
+        pick = first_after
+    else:
+        pick = last_before or first_after
     if pick is None:
         return None
-    return "target" if pick.kind == "target" else facts.by_key().get(pick.ref)
+    if pick.kind == "target":
+        return "target"
+    fact = facts.by_key().get(pick.ref)
+    if fact is None and pick.ref in facts.history_ratings:  # a smaller part: its rating is still known
+        return Fact(
+            pick.ref,
+            "history_item",
+            pick.text_span,
+            pick.text_span,
+            "",
+            0.0,
+            0.0,
+            rating=facts.history_ratings[pick.ref],
+        )
+    return fact
 
 
 def _numbers(
@@ -215,7 +307,8 @@ def _numbers(
             start : end + (len(m.group(0)) if (m := _RATING_AFTER.match(after) or _PERCENT_AFTER.match(after)) else 0)
         ]
         if _RATING_AFTER.match(after) or _RATING_BEFORE.search(before):
-            fact = _rating_near(start, masked, claims, facts)
+            rating_end = end + (len(m.group(0)) if (m := _RATING_AFTER.match(after)) else 0)
+            fact = _rating_near(start, rating_end, masked, claims, facts)
             if fact == "target":
                 ok, reason = False, f"the user has not rated {facts.display}; a rating belongs to a past item."
             elif fact is not None and fact.rating is not None:
@@ -239,8 +332,11 @@ def _numbers(
             ok = any(abs(c - value) < 0.5 for c in counts)
             reason = "" if ok else f"no count of {raw} among the facts."
         else:
-            ok = any(abs(v - value) < 1e-6 for v in ratings + shares + counts)
-            reason = "" if ok else f"the number {raw} is not in the facts."
+            kilo = value * 1000 if _KILO.match(after) else value  # "1.2 kg" against a band in grams
+            ok = any(abs(v - value) < 1e-6 for v in ratings + shares + counts) or in_item_band(
+                kilo, facts, bound=bool(_BOUND.match(text[end : end + 24]))
+            )
+            reason = "" if ok else f"the number {raw} is not in the facts (nor in the item's own ranges)."
         out.append(Claim("number", raw, span or raw, sign, ok, reason, start))
     return out
 
@@ -291,10 +387,14 @@ class ClaimChecker:
 
     titles: tuple[str, ...]
     labels: tuple[str, ...]
+    aliases: Aliases = ()
 
     @classmethod
-    def of(cls, titles: Sequence[str], labels: Sequence[str]) -> "ClaimChecker":
-        return cls(tuple(titles), tuple(labels))
+    def of(
+        cls, titles: Sequence[str], labels: Sequence[str], aliases: dict[str, dict[str, list[str]]] | None = None
+    ) -> "ClaimChecker":
+        """``aliases``: ``Catalogue.aliases`` (the shop's own names of its values, e.g. in Chinese)."""
+        return cls(tuple(titles), tuple(labels), flat_aliases(aliases))
 
     def __call__(self, text: str, facts: ExplanationFacts, language: str = "en") -> CheckResult:
-        return check(text, facts, self.titles, self.labels, language)
+        return check(text, facts, self.titles, self.labels, language, self.aliases)

@@ -60,6 +60,8 @@ class ExplanationFacts:
     n_contributions: int
     omitted: dict[str, float] = field(default_factory=dict)  # key -> value of the terms left out
     omitted_names: dict[str, str] = field(default_factory=dict)  # their titles / labels -> key, for reasons
+    popular_share: float | None = None  # share of the catalogue chosen at least as often (0.01: top 1%)
+    history_ratings: dict[str, float] = field(default_factory=dict)  # key -> rating of every rated past item
 
     @property
     def all(self) -> list[Fact]:
@@ -72,6 +74,8 @@ class ExplanationFacts:
         d = asdict(self)
         d.pop("omitted")
         d.pop("omitted_names")
+        d.pop("popular_share")
+        d.pop("history_ratings")
         return d
 
 
@@ -145,4 +149,10 @@ def facts_for(expl: Explanation, max_items: int = MAX_ITEMS, max_against: int = 
         n_contributions=len(parts),
         omitted=omitted,
         omitted_names=names,
+        popular_share=next((c.evidence.get("top_share") for c in parts if c.kind == "popularity"), None),
+        history_ratings={
+            c.key: float(c.evidence["rating"])
+            for c in parts
+            if c.kind == "history_item" and c.evidence.get("rating") is not None
+        },
     )

@@ -29,7 +29,7 @@ _CLAUSE = re.compile(
 _WHOLE_CLAUSE = re.compile(
     _W + r"(?:holds? (?:it|this) back|holding (?:it|this) back|held (?:it|this) back|against it|counts? against|"
     r"works? against|working against|drags? (?:it|this) down|weighs? (?:it|this) down|weighs? against|"
-    r"lowers? (?:it|its)|"
+    r"lowers? (?:it|its)|weighs? on (?:it|this)|costs? (?:it|this)|knocks? (?:it|this)|"
     r"pulls? (?:it|this) down|niche)" + _E + r"|拉低|扣分|减分|拖累|不利|拖后腿|减弱|不多|冷门|小众",
     re.IGNORECASE,
 )

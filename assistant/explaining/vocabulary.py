@@ -79,7 +79,9 @@ def _stemmed(text: str) -> tuple[str, ...]:
     return tuple(stem(t.norm) for t in tokens(text))
 
 
-def _feature_entries(labels: Iterable[str]) -> tuple[list[_Entry], list[tuple[str, str, frozenset[str]]]]:
+def _feature_entries(
+    labels: Iterable[str], aliases: dict[str, tuple[str, ...]]
+) -> tuple[list[_Entry], list[tuple[str, str, frozenset[str]]]]:
     en: list[_Entry] = []
     zh: list[tuple[str, str, frozenset[str]]] = []
     columns: set[str] = set()
@@ -89,7 +91,7 @@ def _feature_entries(labels: Iterable[str]) -> tuple[list[_Entry], list[tuple[st
             words = _stemmed(form)
             if words:
                 en.append(_Entry(words, kind, {label}))
-        zh += [(form, kind, frozenset({label})) for form in chinese_forms(label)]
+        zh += [(form, kind, frozenset({label})) for form in chinese_forms(label, _aliases_of(label, aliases))]
         if kind == "feature" and (column := column_of(label)):
             columns.add(column)
     for column in sorted(columns):
@@ -99,10 +101,18 @@ def _feature_entries(labels: Iterable[str]) -> tuple[list[_Entry], list[tuple[st
     return en, zh
 
 
+def _aliases_of(label: str, aliases: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The shop's other names of a feature's value: "trekking poles" -> 登山杖; "brand X" -> X's."""
+    value = label[len("brand ") :] if label.startswith("brand ") else label
+    return aliases.get(value, ())
+
+
 class Vocabulary:
-    def __init__(self, titles: Iterable[str], labels: Iterable[str]) -> None:
+    def __init__(
+        self, titles: Iterable[str], labels: Iterable[str], aliases: Iterable[tuple[str, tuple[str, ...]]] = ()
+    ) -> None:
         self.titles = _index(_title_entries(titles))
-        en, self.zh = _feature_entries(labels)
+        en, self.zh = _feature_entries(labels, dict(aliases))
         self.features = _index(en)
 
     def find(self, text: str) -> list[Mention]:
@@ -184,5 +194,7 @@ def _punct(gap: str) -> str:
     return "".join(gap.split())
 
 
-def build_vocabulary(titles: Iterable[str], labels: Iterable[str]) -> Vocabulary:
-    return Vocabulary(titles, labels)
+def build_vocabulary(
+    titles: Iterable[str], labels: Iterable[str], aliases: Iterable[tuple[str, tuple[str, ...]]] = ()
+) -> Vocabulary:
+    return Vocabulary(titles, labels, aliases)
