@@ -20,7 +20,8 @@ _UNDER = re.compile(rf"\b(?:under|below|less than)\s*\$?({_NUM})", re.IGNORECASE
 _OVER = re.compile(rf"({_NUM})\s*\w*\s*(?:or more|and up|\+)", re.IGNORECASE)
 REASON_CUES = re.compile(
     r"(?<![A-Za-z])(?:because|thanks to|reasons?|why|in its favou?r|boosts?|lifts?|helps?|pushes|raises?|"
-    r"plus for you|works? for you|match(?:es)?|fits?|suits?|loves?|likes?|your (?:love|taste|liking|fondness))(?![A-Za-z])"
+    r"plus for you|works? for you|match(?:es)?|fits?|suits?|loves?|likes?|"
+    r"your (?:love|taste|liking|fondness))(?![A-Za-z])"
     r"|因为|原因|加分|得益于|推荐它|所以|契合|符合|偏好|口味",
     re.IGNORECASE,
 )
