@@ -98,7 +98,7 @@ class Assistant:
         self.health = ModelHealth(configured=llm is not None)
         secrets = (self.system_prompt("en"), self.system_prompt("zh"), self.router.system, render("explain_system.md"))
         self.screens = Screens(secrets, tuple(rec.titles))
-        aliases = catalogue.aliases if catalogue is not None else None
+        aliases = getattr(catalogue, "aliases", None)  # a shop catalogue names its values in other words
         self.checks = Checks(ClaimChecker.of(rec.titles, rec.feature_labels, aliases), self.screens.explanation)
         self._ids = count(1)
         self._turn = TurnState()
