@@ -95,9 +95,11 @@ class Conversation:
     def attribution(self, item: str) -> Explanation:
         return explain(self.services.require_rec(), self.user_ref(), item)
 
-    def template(self, item: str, language: str) -> dict[str, Any]:
-        """The checked template explanation of one item (what the chat shows until the model's text is in)."""
-        return template_item(facts_for(self.attribution(item)), language, self.checker()).public()
+    def templates(self, items: list[str], language: str) -> list[dict[str, Any]]:
+        """The checked template explanation of each item (what the chat shows until the model's text is in);
+        the history is read once for all of them."""
+        rec, user, checker = self.services.require_rec(), self.user_ref(), self.checker()
+        return [template_item(facts_for(explain(rec, user, item)), language, checker).public() for item in items]
 
     def checker(self) -> ClaimChecker:
         """The claim checker for this shop (its titles, feature labels and own aliases), built once."""
@@ -178,11 +180,8 @@ class Conversation:
         emit("recommendations", rows)
         reply = reply_for("recommend", {"recommendations": recs}, "en", rec)
         emit("reply", reply)
-        checker = self.checker()
-        texts = []
-        for r in recs:
-            d = template_item(facts_for(explain(rec, user, r.item_id)), "en", checker).public()
-            texts.append(d)
+        texts = self.templates([r.item_id for r in recs], "en")
+        for d in texts:
             emit("explanation", d)
         return Answer(
             reply,

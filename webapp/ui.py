@@ -27,7 +27,7 @@ from webapp.conversation import Conversation, demo_user, from_token
 from webapp.score_chart import chart_html
 from webapp.services import Services
 from webapp.transparency import model_markdown, user_markdown
-from webapp.ui_cards import Card, Turn, UiState, fill_turn, turn_html
+from webapp.ui_cards import Card, Turn, UiState, esc, fill_turn, md_escape, turn_html
 from webapp.ui_text import browser_language, t
 
 log = logging.getLogger(__name__)
@@ -127,7 +127,7 @@ def build_blocks(services: Services, mode: str = "demo") -> gr.Blocks:
             if st is None or not (message or "").strip():
                 yield (st, gr.skip(), gr.skip(), gr.skip(), *([gr.skip()] * 4))
                 return
-            for _ in _stream_turn(services, message, st):
+            for _ in _stream_turn(message, st):
                 yield (st, st.chat, "", gr.skip(), *([gr.skip()] * 4))
             who_md, box, chat, *tabs = _language_updates(st)
             yield (st, chat, box, user_markdown(st.conv), who_md, *tabs)
@@ -167,7 +167,7 @@ def build_blocks(services: Services, mode: str = "demo") -> gr.Blocks:
             except InputError as err:
                 raise gr.Error(str(err)) from err
             card.note = t(f"{kind}_note", st.lang)
-            _render(services, st, turn)
+            _render(st, turn)
             return (st, st.chat, "", user_markdown(st.conv))
 
         def forget(st: UiState | None) -> tuple[Any, ...]:
@@ -206,9 +206,7 @@ def _title_options(services: Services, st: UiState) -> list[dict[str, str]]:
 
 def _escape_user(text: str) -> str:
     """The shopper's words shown as typed: no HTML, no Markdown."""
-    import html
-
-    return html.escape(text).replace("*", "\\*").replace("_", "\\_").replace("`", "\\`").replace("#", "\\#")
+    return md_escape(esc(text))
 
 
 def _who(st: UiState) -> str:
@@ -222,7 +220,7 @@ def _who(st: UiState) -> str:
     return t("new_user_rated", lang, why=why, n=rated) if rated else t("new_user", lang, why=why)
 
 
-def _chart(services: Services, st: UiState) -> Any:
+def _chart(st: UiState) -> Any:
     def draw(item: str, named: list[str]) -> str:
         try:
             return chart_html(st.conv.attribution(item), named, st.lang)
@@ -233,11 +231,11 @@ def _chart(services: Services, st: UiState) -> Any:
     return draw
 
 
-def _render(services: Services, st: UiState, turn: Turn) -> None:
-    st.chat[turn.at] = {"role": "assistant", "content": turn_html(turn, st.lang, _chart(services, st))}
+def _render(st: UiState, turn: Turn) -> None:
+    st.chat[turn.at] = {"role": "assistant", "content": turn_html(turn, st.lang, _chart(st))}
 
 
-def _stream_turn(services: Services, message: str, st: UiState) -> Iterator[None]:
+def _stream_turn(message: str, st: UiState) -> Iterator[None]:
     """One turn, streamed into ``st.chat``: a pending step, the cards as soon as the picks exist, then each
     explanation as it is written, then the answer with its tool steps."""
     st.chat += [
@@ -266,30 +264,30 @@ def _stream_turn(services: Services, message: str, st: UiState) -> Iterator[None
             turn.cards = st.add_cards(payload, turn)
             turn.asked = _asked(st)
             _prefill(st, turn.cards, detect_language(message))
-            _render(services, st, turn)
+            _render(st, turn)
             yield
         elif kind == "reply" and payload:
             turn.reply = str(payload)
-            _render(services, st, turn)
+            _render(st, turn)
             yield
         elif kind == "explanation":
             card = next((c for c in turn.cards if c.item == str(payload.get("item"))), None)
             if card is not None:
                 card.explained(payload)
-                _render(services, st, turn)
+                _render(st, turn)
                 yield
-    _finish(services, st, turn, box)
+    _finish(st, turn, box)
     yield
 
 
 def _prefill(st: UiState, cards: list[Card], language: str) -> None:
     """Each card's checked template reason at once; the model's own text replaces it when it is in (the
     shopper reads reasons while the model writes one)."""
-    for card in cards:
-        try:
-            card.explained(st.conv.template(card.item, language))
-        except InputError as err:
-            log.warning("no template reason for %s: %s", card.item, err)
+    try:
+        for card, text in zip(cards, st.conv.templates([c.item for c in cards], language)):
+            card.explained(text)
+    except InputError as err:
+        log.warning("no template reasons: %s", err)
 
 
 def _asked(st: UiState) -> list[str]:
@@ -297,7 +295,7 @@ def _asked(st: UiState) -> list[str]:
     return [describe_constraint(c, zh) for c in st.conv.session.constraints]
 
 
-def _finish(services: Services, st: UiState, turn: Turn, box: dict[str, Any]) -> None:
+def _finish(st: UiState, turn: Turn, box: dict[str, Any]) -> None:
     result: Answer | None = box.get("result")
     if result is None:
         st.chat[turn.at] = {"role": "assistant", "content": t("error", st.lang, error=box.get("error"))}
@@ -309,7 +307,7 @@ def _finish(services: Services, st: UiState, turn: Turn, box: dict[str, Any]) ->
         turn.asked = _asked(st)
     fill_turn(turn, result)
     st.turns.append(turn)
-    _render(services, st, turn)
+    _render(st, turn)
 
 
 __all__ = ["CSS", "HEAD", "JS", "Card", "build_blocks"]

@@ -106,9 +106,6 @@ class UiState:
                 self.actions.append((kind, card, turn))
         return cards
 
-    def last_cards(self) -> list[Card]:
-        return next((tu.cards for tu in reversed(self.turns) if tu.cards), [])
-
 
 def _badge(card: Card, lang: str) -> str:
     if not card.text:
