@@ -53,6 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _data_args(p)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--engine", choices=["local", "spark"], default="local", help="train on this machine (default) or on Spark"
+    )
+    p.add_argument(
+        "--spark-master", default="local[2]", help="with --engine spark: local[N], spark://host:port, yarn, ..."
+    )
+    p.add_argument(
+        "--neighbours", type=int, default=200, help="with --engine spark: item-item neighbours kept per item (k)"
+    )
     p.add_argument("--no-index", action="store_true", help="skip building the catalogue search index")
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--json", action="store_true")

@@ -38,6 +38,8 @@ def run_train(settings: Settings, args: argparse.Namespace) -> int:
     from scorer.train import TrainConfig
     from webapp.feedback_store import with_feedback
 
+    if getattr(args, "engine", "local") == "spark":
+        return _train_spark(settings, args)
     cat = load_catalogue(
         data=None if args.items else (args.data or settings.data),
         items=args.items,
@@ -61,6 +63,58 @@ def run_train(settings: Settings, args: argparse.Namespace) -> int:
 
         counts = open_store(settings, cat.name).index_catalogue(cat, progress=not args.quiet)
         log(f"catalogue index: {counts.as_dict()}")
+    if args.json:
+        _emit({"model": str(path), **rec.meta})
+    return 0
+
+
+def _train_spark(settings: Settings, args: argparse.Namespace) -> int:
+    """`because train --engine spark`: the same checks and model format, the heavy stages on Spark."""
+    from catalogue import load_builtin
+    from scorer.pipeline import save_active
+    from scorer.train import TrainConfig
+    from spark_training.fit import SparseConfig
+    from spark_training.session import spark_session
+    from spark_training.train import train_with_spark
+
+    if args.neighbours < 1:
+        raise InputError(f"--neighbours must be at least 1, got {args.neighbours}.", "pass e.g. --neighbours 200.")
+    if bool(args.items) != bool(args.interactions) or (args.items and args.data):
+        from catalogue import load_catalogue
+
+        load_catalogue(data=args.data, items=args.items, interactions=args.interactions, schema=args.schema)  # raises
+    log = (lambda m: print(m, file=sys.stderr)) if not args.quiet else (lambda m: None)
+    spark = spark_session(args.spark_master)
+    try:
+        common = {"cfg": TrainConfig(seed=args.seed), "scfg": SparseConfig(neighbours=args.neighbours), "log": log}
+        if args.items:
+            rec = train_with_spark(
+                spark, items_path=args.items, interactions_path=args.interactions, schema_path=args.schema, **common
+            )
+            rec.meta["files"] = {
+                "items": str(Path(args.items).resolve()),
+                "interactions": str(Path(args.interactions).resolve()),
+                "schema": str(Path(args.schema).resolve()) if args.schema else None,
+            }
+        else:
+            rec = train_with_spark(spark, catalogue=load_builtin(args.data or settings.data), **common)
+    finally:
+        spark.stop()
+    path = save_active(rec, settings.home)
+    log(f"saved model to {path} ({rec.meta['train_seconds']:.1f} s; stages {rec.meta['stage_seconds']})")
+    if not args.no_index:
+        from catalogue import load_catalogue
+        from vectorstore.store import open_store
+
+        cat = load_catalogue(
+            data=None if args.items else (args.data or settings.data),
+            items=args.items,
+            interactions=args.interactions,
+            schema=args.schema,
+        )
+        log(
+            f"catalogue index: {open_store(settings, cat.name).index_catalogue(cat, progress=not args.quiet).as_dict()}"
+        )
     if args.json:
         _emit({"model": str(path), **rec.meta})
     return 0

@@ -26,9 +26,9 @@ import torch
 class ScorerParams:
     """Plain arrays; float32. Shapes: B (n, n), F (n, nf), W (nf, nf), c (nf,), pop (n,).
 
-    For scoring only, B may also be a scipy CSR matrix (a sparse top-k neighbour B, what a catalogue far
-    too large for a dense n x n B would store); ``score_history`` and ``contributions`` accept it.
-    Training, checkpoints and the tools use the dense B.
+    B may also be a scipy CSR matrix: a sparse top-k neighbour B (what ``because train --engine spark``
+    writes, and what a catalogue far too large for a dense n x n B needs); scoring, contributions,
+    checkpoints and the tools accept either.
     """
 
     B: np.ndarray
@@ -113,6 +113,12 @@ def score_history(params: ScorerParams, history_idx: np.ndarray) -> np.ndarray:
         out += (hist.toarray() if sp.issparse(hist) else hist).ravel()
     out += np.float32(params.beta_for(len(idx))) * params.pop
     return out
+
+
+def item_row(params: ScorerParams, idx: int) -> np.ndarray:
+    """B[idx, :] as a dense (n,) float32 row: how much having item ``idx`` adds to each item's score."""
+    row = params.B[idx]
+    return (row.toarray().ravel() if sp.issparse(row) else np.asarray(row)).astype(np.float32)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Union
 
 import numpy as np
+import scipy.sparse as sp
 import torch
 
 from because.errors import InputError, UnknownIdError
@@ -42,6 +43,7 @@ class Recommender:
         popularity: np.ndarray,
         histories: dict[str, History],
         meta: dict[str, Any] | None = None,
+        history_arrays: "HistoryArrays | None" = None,
     ) -> None:
         self.dataset = dataset
         self.item_ids = item_ids
@@ -54,6 +56,8 @@ class Recommender:
         self.histories = histories
         self.meta = meta or {}
         self.item_index = {item: i for i, item in enumerate(item_ids)}
+        # a trainer that never built the per-user dicts (Spark) hands the histories over as arrays to save
+        self._history_arrays = history_arrays
 
     # ---- ids ---------------------------------------------------------------------------------
     @property
@@ -165,7 +169,10 @@ class Recommender:
         return history_profile(self.params, history_idx), history_affinity(self.params, history_idx)
 
     # ---- persistence -------------------------------------------------------------------------
-    def save(self, path: Path) -> None:
+    def history_arrays(self) -> "HistoryArrays":
+        """The histories as (users, indptr, item indices, ratings with NaN for none): the saved form."""
+        if self._history_arrays is not None and not self.histories:
+            return self._history_arrays
         users = sorted(self.histories)
         indptr, items, ratings = [0], [], []
         for u in users:
@@ -173,6 +180,12 @@ class Recommender:
                 items.append(self.item_index[item])
                 ratings.append(float("nan") if rating is None else rating)
             indptr.append(len(items))
+        return HistoryArrays(
+            users, np.asarray(indptr, np.int64), np.asarray(items, np.int64), np.asarray(ratings, np.float64)
+        )
+
+    def save(self, path: Path) -> None:
+        h = self.history_arrays()
         p = self.params
         save_checkpoint(
             path,
@@ -189,7 +202,7 @@ class Recommender:
                 "tensors": {
                     name: torch.from_numpy(np.ascontiguousarray(v))
                     for name, v in {
-                        "B": p.B,
+                        **_b_tensors(p.B),
                         "F": p.F,
                         "W": p.W,
                         "c": p.c,
@@ -201,10 +214,12 @@ class Recommender:
                 "beta": p.beta,
                 "cold_beta": p.cold_beta,
                 "cold_n": p.cold_n,
-                "users": users,
-                "hist_indptr": torch.tensor(indptr, dtype=torch.int64),
-                "hist_items": torch.tensor(items, dtype=torch.int64),
-                "hist_ratings": torch.tensor(ratings, dtype=torch.float64),  # float32 would turn 3.7 into 3.7000000477
+                "users": h.users,
+                "hist_indptr": torch.from_numpy(np.array(h.indptr, np.int64)),
+                "hist_items": torch.from_numpy(np.array(h.items, np.int64)),
+                "hist_ratings": torch.from_numpy(
+                    np.array(h.ratings, np.float64)
+                ),  # float64: float32 would turn 3.7 into 3.7000000477
             },
         )
 
@@ -229,7 +244,7 @@ class Recommender:
             feature_labels=list(f["labels"]),
             feature_columns=list(f["columns"]),
             params=ScorerParams(
-                B=t["B"],
+                B=_b_from(t),
                 F=t["F"],
                 W=t["W"],
                 c=t["c"],
@@ -243,3 +258,32 @@ class Recommender:
             histories=histories,
             meta=dict(data["meta"]),
         )
+
+
+@dataclass(frozen=True)
+class HistoryArrays:
+    """Every user's history in CSR form: user ``users[n]`` has items ``items[indptr[n]:indptr[n + 1]]``."""
+
+    users: list[str]
+    indptr: np.ndarray  # int64
+    items: np.ndarray  # int64 item indices
+    ratings: np.ndarray  # float64, NaN where the data has no rating
+
+
+def _b_tensors(b: Any) -> dict[str, np.ndarray]:
+    """B as saved: one dense (n, n) array, or a sparse top-k matrix as its three CSR arrays."""
+    if not sp.issparse(b):
+        return {"B": b}
+    csr = sp.csr_matrix(b, dtype=np.float32)
+    return {
+        "B_data": csr.data,
+        "B_indices": csr.indices.astype(np.int64),
+        "B_indptr": csr.indptr.astype(np.int64),
+    }
+
+
+def _b_from(t: dict[str, np.ndarray]) -> Any:
+    if "B" in t:
+        return t["B"]
+    n = len(t["B_indptr"]) - 1
+    return sp.csr_matrix((t["B_data"], t["B_indices"], t["B_indptr"]), shape=(n, n))

@@ -17,6 +17,7 @@ import numpy as np
 
 from because.errors import BrokenPartError, InputError
 from scorer import attribution
+from scorer.model import item_row
 from tools import constraints as cons
 from tools.context import ToolContext, ToolResult
 from tools.resolve import resolve_item
@@ -290,7 +291,7 @@ def similar_to(ctx: ToolContext, item: str) -> ToolResult:
         except BrokenPartError as err:
             log.info("vector store unavailable, using co-occurrence: %s", err)
     idx = ctx.rec.index_of(item_id)
-    together = ctx.rec.params.B[idx].astype(float).copy()  # (n_items,) EASE weights from this item
+    together = item_row(ctx.rec.params, idx).astype(float)  # (n_items,) item-item weights from this item
     together[idx] = -np.inf
     for other in ctx.excluded():
         together[ctx.rec.index_of(other)] = -np.inf
