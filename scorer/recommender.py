@@ -277,7 +277,7 @@ def _b_tensors(b: Any) -> dict[str, np.ndarray]:
     csr = sp.csr_matrix(b, dtype=np.float32)
     return {
         "B_data": csr.data,
-        "B_indices": csr.indices.astype(np.int64),
+        "B_indices": csr.indices.astype(np.int32),
         "B_indptr": csr.indptr.astype(np.int64),
     }
 

@@ -16,7 +16,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("because", "catalogue", "scorer", "evaluation", "vectorstore", "assistant", "tools", "prompts", "webapp")
+PACKAGES = (
+    "because",
+    "catalogue",
+    "scorer",
+    "evaluation",
+    "spark_training",
+    "vectorstore",
+    "assistant",
+    "tools",
+    "prompts",
+    "webapp",
+)
 GROUND = {"because", "because.errors", "because.settings", "because.offline", "because.home"}
 ROOF = {"because.cli", "because.commands", "because.chat_commands", "because.explain_commands", "because.__main__"}
 ROOMS = ("assistant.llm", "assistant.routing", "assistant.explaining")
