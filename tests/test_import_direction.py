@@ -16,7 +16,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("because", "catalogue", "scorer", "evaluation", "vectorstore", "assistant", "tools", "prompts", "webapp")
+PACKAGES = (
+    "because",
+    "catalogue",
+    "scorer",
+    "evaluation",
+    "vectorstore",
+    "assistant",
+    "tools",
+    "prompts",
+    "webapp",
+    "storage",
+)
 GROUND = {"because", "because.errors", "because.settings", "because.offline", "because.home"}
 ROOF = {"because.cli", "because.commands", "because.chat_commands", "because.explain_commands", "because.__main__"}
 ROOMS = ("assistant.llm", "assistant.routing", "assistant.explaining")
@@ -155,6 +166,18 @@ def test_tools_never_import_the_assistant() -> None:
         m: sorted(t for t in ts if t.startswith("assistant")) for m, ts in imports().items() if m.startswith("tools")
     }
     assert {m: ts for m, ts in bad.items() if ts} == {}
+
+
+def test_storage_stands_on_the_ground_only() -> None:
+    """``storage`` (feedback, sessions, migrations) sits below ``tools`` and ``webapp``: it imports only the ground."""
+    bad = {
+        m: sorted(t for t in ts if node_of(t) not in GROUND and node_of(t) != "storage")
+        for m, ts in imports().items()
+        if m.startswith("storage")
+    }
+    assert {m: ts for m, ts in bad.items() if ts} == {}
+    users = {node_of(m) for m, ts in imports().items() for t in ts if t.startswith("storage")} - {"storage"}
+    assert users and users <= {"tools", "webapp", "because.chat_commands"}, users
 
 
 def test_rooms_are_packages() -> None:
