@@ -63,8 +63,8 @@ class Database:
     """One engine and its schema. Thread-safe; ``write()`` is one committed transaction."""
 
     def __init__(self, url: str | Path) -> None:
-        raw = str(url) if "://" in str(url) else f"sqlite:///{Path(url)}"
-        self.url = parse_url(raw)
+        """``url``: a database URL (``parse_url``), or the ``Path`` of a SQLite file."""
+        self.url = parse_url(f"sqlite:///{url}" if isinstance(url, Path) else url)
         self.dialect = "postgresql" if self.url.drivername.startswith("postgresql") else "sqlite"
         self.safe_url = self.url.render_as_string(hide_password=True)
         # SQLite takes one writer at a time anyway; the lock spares this process's writers the busy wait

@@ -28,6 +28,8 @@ class FeedbackDB:
     """Thread-safe. ``target``: a ``Database``, a database URL, or the path of a SQLite file."""
 
     def __init__(self, target: Database | str | Path) -> None:
+        if isinstance(target, str) and "://" not in target:
+            target = Path(target)
         self.database = target if isinstance(target, Database) else Database(target)
         self.path = self.database.path  # the SQLite file (None on PostgreSQL)
         insert = self.database.insert(feedback)

@@ -25,7 +25,7 @@ DATABASE = "because"
 
 def pg_bin() -> Path | None:
     """The folder of the newest installed server binaries (initdb, pg_ctl), or None."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[3]))
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[4]))
     if found:
         return Path(found[-1]).parent
     initdb = shutil.which("initdb")
