@@ -13,6 +13,7 @@ from because.settings import Settings
 from storage import Database, FeedbackDB, SessionStore, open_database
 from storage.migrate import current, head
 from support.faults import closed_port
+from webapp.feedback_store import feedback_interactions
 
 OLD_SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -54,6 +55,8 @@ def test_feedback_round_trip_and_forget(url):
         ("user:1", "50", "disliked"),
         ("user:1", "7", "rated"),
     ]
+    frame = feedback_interactions(url)  # what the next `because train` reads (liked and rated only)
+    assert sorted(zip(frame["user_id"], frame["item_id"])) == [("1", "181"), ("1", "7")]
     SessionStore(again.database).save("s1", "user:1", {"turns": []}, 0)
     assert again.forget("user:1") == 4  # three feedback rows and one conversation
     assert db.rows("user:1") == [] and SessionStore(db.database).get("s1") is None
@@ -198,6 +201,16 @@ def test_an_unreachable_server_is_named_without_the_password():
     text = str(err.value)
     assert f"postgresql+psycopg://because:***@127.0.0.1:{port}/because" in text, text
     assert "s3cret" not in text and "PostgreSQL server is running" in text and "BECAUSE_DATABASE_URL" in text
+
+
+def test_the_app_does_not_start_on_an_unreachable_database(tmp_path):
+    from webapp.services import build_services
+
+    url = f"postgresql://because:s3cret@127.0.0.1:{closed_port()}/because"
+    settings = Settings.from_env(home=tmp_path, database_url=url, token_secret="x")
+    with pytest.raises(StorageError, match="cannot open the database") as err:
+        build_services(settings, None, llm=False)
+    assert "s3cret" not in str(err.value)
 
 
 def test_postgres_durability_is_the_servers_default(pg_url, postgres):
