@@ -14,6 +14,8 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 
 from assistant.agent import Assistant
 from assistant.routing.prompt import context_block
+from because.settings import Settings
+from storage import SessionStore, open_database
 from support.agent import catalogue, tiny_recommender
 from tools.session import Session
 
@@ -281,8 +283,6 @@ def test_forced_recommendation_is_still_the_scorers(rec):
 # ---- CLI functions -----------------------------------------------------------------------------
 def test_cli_ask_json_and_session(rec, tmp_path, monkeypatch, capsys):
     from because import chat_commands as cli_commands
-    from because.settings import Settings
-    from storage import SessionStore, open_database
 
     monkeypatch.setattr(cli_commands, "load_recommender", lambda settings: rec)
     monkeypatch.setattr(cli_commands, "load_catalogue_for", lambda settings, r: catalogue())
@@ -340,8 +340,6 @@ def test_tool_choice_set_is_well_formed_and_the_rules_agree_with_it(rec):
 
 def test_cli_chat_loop(rec, tmp_path, monkeypatch, capsys):
     from because import chat_commands as cli_commands
-    from because.settings import Settings
-    from storage import SessionStore, open_database
 
     monkeypatch.setattr(cli_commands, "load_recommender", lambda settings: rec)
     monkeypatch.setattr(cli_commands, "load_catalogue_for", lambda settings, r: catalogue())
