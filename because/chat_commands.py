@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from assistant import Assistant
     from catalogue import Catalogue
     from scorer import Recommender
+    from storage import SessionStore
     from vectorstore.lazy import LazyStore
 
 
@@ -56,13 +57,16 @@ def load_store(settings: Settings, rec: Recommender) -> LazyStore:
     return LazyStore(settings, rec.dataset)
 
 
-def _assistant(settings: Settings, user: str, session_id: str | None) -> Assistant:
+def _assistant(settings: Settings, user: str, session_id: str | None) -> tuple[Assistant, SessionStore | None]:
+    """The assistant for ``user``, continuing stored session ``session_id`` (and the store it is saved to)."""
     from assistant.agent import Assistant
-    from tools.session import open_session
+    from storage import SessionStore, open_database
+    from tools.session import Session, open_session
 
     rec = load_recommender(settings)
     rec.history(user)  # unknown user: InputError now, before any model starts
-    session = open_session(settings.home, session_id, str(user))
+    store = SessionStore(open_database(settings)) if session_id is not None else None
+    session = open_session(store, session_id, str(user)) if store is not None else Session.new(user=str(user))
     return Assistant(
         rec,
         session,
@@ -70,7 +74,7 @@ def _assistant(settings: Settings, user: str, session_id: str | None) -> Assista
         store=load_store(settings, rec),
         llm=load_llm(settings),
         llm_explanations=settings.llm_explanations,
-    )
+    ), store
 
 
 def _fail(err: BecauseError) -> int:
@@ -79,14 +83,14 @@ def _fail(err: BecauseError) -> int:
 
 
 def ask(settings: Settings, user: str, message: str, session: str | None = None, as_json: bool = False) -> int:
-    """Answer one message for ``user``; with ``session`` the conversation continues from <home>/sessions/."""
+    """Answer one message for ``user``; with ``session`` the conversation continues from the session store."""
     from tools.session import save_session
 
     try:
-        assistant = _assistant(settings, user, session)
+        assistant, store = _assistant(settings, user, session)
         answer = assistant.respond(message)
-        if session is not None:
-            save_session(settings.home, assistant.session)
+        if store is not None:
+            save_session(store, assistant.session)
     except BecauseError as err:
         return _fail(err)
     if as_json:
@@ -102,7 +106,7 @@ def chat(settings: Settings, user: str, session: str | None = None) -> int:
     from tools.session import save_session
 
     try:
-        assistant = _assistant(settings, user, session)
+        assistant, store = _assistant(settings, user, session)
     except BecauseError as err:
         return _fail(err)
     print(f"Because - chatting as user {user}. Ask for recommendations, then 'why the second one?'. /quit to leave.")
@@ -137,8 +141,8 @@ def chat(settings: Settings, user: str, session: str | None = None) -> int:
             print(answer.notice)
         for h in answer.results:
             print(f"- {display_title(h['title'])}")
-        if session is not None:
-            save_session(settings.home, assistant.session)
+        if store is not None:
+            save_session(store, assistant.session)
     return 0
 
 
@@ -147,7 +151,8 @@ def add_ask_arguments(parser: Any) -> None:
     parser.add_argument("message", help="what to ask, e.g. 'recommend me something' or '为什么推荐第二个？'")
     parser.add_argument("--user", required=True, help="the user the assistant serves (fixed for the session)")
     parser.add_argument(
-        "--session", help="continue (or start) the conversation saved as <home>/sessions/<SESSION>.json"
+        "--session",
+        help="continue (or start) the conversation stored as SESSION (the home's database, or BECAUSE_DATABASE_URL)",
     )
     parser.add_argument(
         "--json", action="store_true", help="print answer, tool_calls, recommendations, explanations as JSON"
@@ -156,7 +161,7 @@ def add_ask_arguments(parser: Any) -> None:
 
 def add_chat_arguments(parser: Any) -> None:
     parser.add_argument("--user", required=True, help="the user the assistant serves")
-    parser.add_argument("--session", help="save the conversation as <home>/sessions/<SESSION>.json")
+    parser.add_argument("--session", help="store the conversation as SESSION (continue it with --session SESSION)")
 
 
 def run_ask(settings: Settings, args: Any) -> int:

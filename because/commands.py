@@ -46,7 +46,7 @@ def run_train(settings: Settings, args: argparse.Namespace) -> int:
         interactions=args.interactions,
         schema=args.schema,
     )
-    cat = with_feedback(cat, settings.home)  # likes and ratings given in the web app since the last run
+    cat = with_feedback(cat, settings.home, settings.database_url)  # the web app's likes and ratings since the last run
     log = (lambda m: print(m, file=sys.stderr)) if not args.quiet else (lambda m: None)
     log(f"training on {cat!r}")
     rec = train_recommender(cat, TrainConfig(seed=args.seed), progress=not args.quiet, log=log)

@@ -72,3 +72,11 @@ class ModelBusy(LanguageModelError):
 
 class VectorStoreError(BrokenPartError):
     """The Chroma store or server failed."""
+
+
+class StorageError(BrokenPartError):
+    """The database (SQLite file or PostgreSQL server) cannot be opened, reached or migrated."""
+
+
+class ConflictError(InputError):
+    """A write lost a race: the row changed since it was read (another replica's turn). Read again, retry."""

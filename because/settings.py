@@ -34,6 +34,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     token_secret: str | None = None
+    # sessions, feedback and "forget me" in PostgreSQL (shared by replicas); None: SQLite in the home folder
+    database_url: str | None = None
 
     @classmethod
     def from_env(cls, home: str | Path | None = None, **overrides: object) -> "Settings":
@@ -54,6 +56,7 @@ class Settings:
             host=env.get("BECAUSE_HOST", "127.0.0.1"),
             port=int(env.get("BECAUSE_PORT", "7860")),
             token_secret=env.get("BECAUSE_TOKEN_SECRET") or None,
+            database_url=env.get("BECAUSE_DATABASE_URL") or None,
         )
         return replace(settings, **overrides) if overrides else settings  # type: ignore[arg-type]
 

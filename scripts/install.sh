@@ -34,6 +34,11 @@ if [ "$with_tests" = 1 ]; then
   if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wqy; then
     (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei) >/dev/null 2>&1 || echo "note: could not install chromium (browser tests will be skipped)" >&2
   fi
+  # PostgreSQL server binaries (Debian's package) for the shared-state tests; the tests run a server of their
+  # own (initdb into a temporary folder, a free loopback port), never the package's default cluster
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    (apt-get update -qq && apt-get install -y -qq postgresql) >/dev/null 2>&1 || echo "note: could not install postgresql (the PostgreSQL tests will be skipped)" >&2
+  fi
   # axe-core (npm) checks the UI's accessibility (labels, contrast: WCAG 2 AA) inside the browser tests
   [ -f .cache/npm/node_modules/axe-core/axe.min.js ] || npm install -s --prefix .cache/npm axe-core@4.14.1 >/dev/null 2>&1 \
     || echo "note: could not install axe-core (the accessibility checks will be skipped)" >&2

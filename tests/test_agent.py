@@ -14,6 +14,8 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 
 from assistant.agent import Assistant
 from assistant.routing.prompt import context_block
+from because.settings import Settings
+from storage import SessionStore, open_database
 from support.agent import catalogue, tiny_recommender
 from tools.session import Session
 
@@ -281,7 +283,6 @@ def test_forced_recommendation_is_still_the_scorers(rec):
 # ---- CLI functions -----------------------------------------------------------------------------
 def test_cli_ask_json_and_session(rec, tmp_path, monkeypatch, capsys):
     from because import chat_commands as cli_commands
-    from because.settings import Settings
 
     monkeypatch.setattr(cli_commands, "load_recommender", lambda settings: rec)
     monkeypatch.setattr(cli_commands, "load_catalogue_for", lambda settings, r: catalogue())
@@ -293,7 +294,7 @@ def test_cli_ask_json_and_session(rec, tmp_path, monkeypatch, capsys):
     assert set(out) >= {"answer", "tool_calls", "recommendations", "explanations"}
     assert out["tool_calls"] == [{"name": "recommend", "args": {"k": 3}}] and len(out["recommendations"]) == 3
     assert set(out["explanations"][0]) >= {"item", "text", "claims", "checked", "fallback"}
-    assert (tmp_path / "sessions" / "s1.json").exists()
+    assert SessionStore(open_database(settings)).get("s1").user_key == "user:1"  # stored in the home's database
     assert cli_commands.ask(settings, "1", "why the second one?", session="s1") == 0
     text = capsys.readouterr().out
     assert out["recommendations"][1]["title"].split(" (")[0].split(",")[0] in text
@@ -339,7 +340,6 @@ def test_tool_choice_set_is_well_formed_and_the_rules_agree_with_it(rec):
 
 def test_cli_chat_loop(rec, tmp_path, monkeypatch, capsys):
     from because import chat_commands as cli_commands
-    from because.settings import Settings
 
     monkeypatch.setattr(cli_commands, "load_recommender", lambda settings: rec)
     monkeypatch.setattr(cli_commands, "load_catalogue_for", lambda settings, r: catalogue())
@@ -350,7 +350,7 @@ def test_cli_chat_loop(rec, tmp_path, monkeypatch, capsys):
     assert cli_commands.chat(Settings(home=tmp_path), "1", session="c1") == 0
     out = capsys.readouterr().out
     assert "Here are 2 picks for you:" in out and "1. " in out and "2. " in out and "列表第2个" in out
-    assert json.loads((tmp_path / "sessions" / "c1.json").read_text(encoding="utf-8"))["user"] == "1"
+    assert SessionStore(open_database(Settings(home=tmp_path))).get("c1").state["user"] == "1"
 
 
 def test_show_me_more_brings_new_items(rec):

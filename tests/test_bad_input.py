@@ -1,10 +1,11 @@
 """Bad chat messages at the agent: empty, 100 KB, control characters and NUL bytes, broken unicode,
 languages other than English and Chinese, not text at all. Each gets a clear answer, nothing
-crashes, and the session file is never left half-written."""
+crashes, and the stored session is never left half-written."""
 
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
 from assistant import guard
 from assistant.agent import Assistant
+from storage import Database, SessionStore
 from support.agent import catalogue, tiny_recommender
 from tools.session import Session, load_session, save_session
 
@@ -37,8 +39,16 @@ def make(rec, llm=None) -> Assistant:
     )
 
 
+def store_in(folder: Path) -> SessionStore:
+    return SessionStore(Database(folder / "sessions.sqlite3"))
+
+
 def saved(tmp_path: Path, a: Assistant) -> bytes:
-    return save_session(tmp_path, a.session).read_bytes()
+    """The session as stored (its JSON text, UTF-8), after saving it."""
+    store = store_in(tmp_path)
+    save_session(store, a.session)
+    with store.database.read() as con:
+        return con.exec_driver_sql("SELECT state FROM sessions WHERE id = ?", (a.session.id,)).scalar().encode()
 
 
 # ---- refused: the answer says why, the session is untouched --------------------------------------
@@ -97,7 +107,7 @@ def test_control_characters_are_stripped_and_the_message_served(rec, tmp_path, m
     text = saved(tmp_path, a).decode("utf-8")  # a lone surrogate would make this write fail
     stored = a.session.turns[0].text
     assert not any(ord(ch) < 32 and ch != "\n" for ch in stored) and "\u200b" not in stored and "\ud800" not in stored
-    assert "\\u0000" not in text and load_session(tmp_path, a.session.id).turns[0].text == stored
+    assert "\\u0000" not in text and load_session(store_in(tmp_path), a.session.id).turns[0].text == stored
 
 
 def test_clean_text_keeps_ordinary_text():
@@ -130,9 +140,9 @@ def test_unsupported_language_gets_english_with_a_note(rec, tmp_path, message):
     assert answer.language == "en" and a.session.language == "en"
     assert answer.text.startswith(guard.UNSUPPORTED_NOTE)
     assert answer.recommendations  # still helpful: without a model the fallback recommends
-    assert (
-        load_session(tmp_path, save_session(tmp_path, a.session).stem).turns[-1].text.startswith(guard.UNSUPPORTED_NOTE)
-    )
+    store = store_in(tmp_path)
+    save_session(store, a.session)
+    assert load_session(store, a.session.id).turns[-1].text.startswith(guard.UNSUPPORTED_NOTE)
 
 
 def test_english_and_chinese_are_not_taken_for_other_languages():
@@ -160,19 +170,25 @@ def test_english_and_chinese_are_not_taken_for_other_languages():
     assert len(messages) > 3000 and wrong == []
 
 
-# ---- a crash while saving leaves the old file -------------------------------------------------------
-def test_failed_save_leaves_the_previous_session_file(rec, tmp_path, monkeypatch):
+# ---- a crash while saving leaves the old state --------------------------------------------------------
+def test_failed_save_leaves_the_previous_session(rec, tmp_path, monkeypatch):
     a = make(rec)
     a.respond("recommend me 2 movies")
     before = saved(tmp_path, a)
     a.respond("why the second one?")
+    store = store_in(tmp_path)
+    real_write = store.database.write
 
-    def broken_dump(obj, out, **kwargs):
-        out.write('{"format": 1, "id": "bad-in')  # half a file, then the disk fails
-        raise OSError("disk full")
+    @contextmanager
+    def write_then_fail():  # the new state is written inside the transaction, then the disk fails before commit
+        with real_write() as con:
+            yield con
+            raise OSError("disk full")
 
-    monkeypatch.setattr("tools.session.json.dump", broken_dump)
+    monkeypatch.setattr(store.database, "write", write_then_fail)
     with pytest.raises(OSError):
-        save_session(tmp_path, a.session)
-    assert (tmp_path / "sessions" / "bad-input.json").read_bytes() == before
-    assert [p.name for p in (tmp_path / "sessions").iterdir()] == ["bad-input.json"]
+        save_session(store, a.session)
+    monkeypatch.undo()
+    with store.database.read() as con:
+        rows = con.exec_driver_sql("SELECT id, state FROM sessions").all()
+    assert rows == [("bad-input", before.decode())]

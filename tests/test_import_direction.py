@@ -27,6 +27,7 @@ PACKAGES = (
     "tools",
     "prompts",
     "webapp",
+    "storage",
 )
 GROUND = {"because", "because.errors", "because.settings", "because.offline", "because.home"}
 ROOF = {"because.cli", "because.commands", "because.chat_commands", "because.explain_commands", "because.__main__"}
@@ -166,6 +167,18 @@ def test_tools_never_import_the_assistant() -> None:
         m: sorted(t for t in ts if t.startswith("assistant")) for m, ts in imports().items() if m.startswith("tools")
     }
     assert {m: ts for m, ts in bad.items() if ts} == {}
+
+
+def test_storage_stands_on_the_ground_only() -> None:
+    """``storage`` (feedback, sessions, migrations) sits below ``tools`` and ``webapp``: it imports only the ground."""
+    bad = {
+        m: sorted(t for t in ts if node_of(t) not in GROUND and node_of(t) != "storage")
+        for m, ts in imports().items()
+        if m.startswith("storage")
+    }
+    assert {m: ts for m, ts in bad.items() if ts} == {}
+    users = {node_of(m) for m, ts in imports().items() for t in ts if t.startswith("storage")} - {"storage"}
+    assert users and users <= {"tools", "webapp", "because.chat_commands"}, users
 
 
 def test_rooms_are_packages() -> None:

@@ -9,11 +9,12 @@ import pytest
 
 from because.errors import InputError, UnknownIdError
 from scorer import attribution
+from storage import Database, SessionStore
 from support.agent import catalogue, tiny_recommender
 from tools import TOOL_NAMES, ToolContext, make_tools, run_tool
 from tools.constraints import allowed_mask, merge, normalize
 from tools.resolve import parse_position, resolve_item, title_key
-from tools.session import Session, load_session, open_session, save_session, session_path
+from tools.session import Session, check_session_id, load_session, open_session, save_session
 
 
 @pytest.fixture(scope="module")
@@ -153,16 +154,19 @@ def test_explain_matches_the_scorer(ctx, rec):
 def test_session_round_trip_and_ownership(tmp_path, ctx):
     run_tool(ctx, "recommend", {"k": 3, "constraints": ["genres!=Horror"]})
     ctx.session.add_turn("user", "hi 你好")
-    path = save_session(tmp_path, ctx.session)
-    assert path == session_path(tmp_path, ctx.session.id) and not list(path.parent.glob("*.tmp"))
-    back = load_session(tmp_path, ctx.session.id)
+    store = SessionStore(Database(tmp_path / "because.sqlite3"))
+    assert save_session(store, ctx.session) == 1 and save_session(store, ctx.session) == 2  # last writer wins
+    back = load_session(store, ctx.session.id)
     assert back == ctx.session
-    assert open_session(tmp_path, ctx.session.id, "1") == ctx.session
+    assert open_session(store, ctx.session.id, "1") == ctx.session
+    assert store.get(ctx.session.id).user_key == "user:1"  # what "forget me" finds it by
     with pytest.raises(InputError, match="another user"):
-        open_session(tmp_path, ctx.session.id, "5")
+        open_session(store, ctx.session.id, "5")
     with pytest.raises(InputError):
-        session_path(tmp_path, "../etc/passwd")
-    assert load_session(tmp_path, "nothing-here") is None
+        check_session_id("../etc/passwd")
+    with pytest.raises(InputError):
+        load_session(store, "../etc/passwd")
+    assert load_session(store, "nothing-here") is None
 
 
 def test_folded_in_user(rec):

@@ -208,8 +208,8 @@ def test_feedback_store_is_wal_full_and_persists(tmp_path):
     path = tmp_path / "fb.sqlite3"
     db = FeedbackDB(path)
     assert db.journal_mode() == "wal"
-    with db._connect() as con:
-        assert con.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    with db.database.read() as con:
+        assert con.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
     db.add("user:1", "50", "liked")
     db.add("user:1", "50", "disliked")  # the latest wins
     db.add("user:1", "181", "rated", 4.5)

@@ -1,23 +1,22 @@
 """One conversation's state: who the user is, what was shown, constraints, feedback, turns.
 
 The user is bound when the session is created and never changes afterwards: tools read it from
-here, never from the language model. ``save``/``load`` keep a session as JSON under
-``<home>/sessions/<id>.json`` (written atomically) so ``because ask --session S`` can continue it.
+here, never from the language model. ``save_session``/``load_session`` keep a session as JSON in the
+session store (``storage.SessionStore``: SQLite in the home folder, or PostgreSQL shared by replicas), the
+same store the web app's conversations live in, so ``because ask --session S`` can continue it and
+"forget me" deletes it.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import tempfile
 import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
 from because.errors import InputError
+from storage import SessionStore
 
 FEEDBACK_KINDS = ("liked", "disliked", "not_interested")
 _SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -124,43 +123,30 @@ def check_session_id(session_id: str) -> str:
     return session_id
 
 
-def session_path(home: Path, session_id: str) -> Path:
-    return Path(home) / "sessions" / f"{check_session_id(session_id)}.json"
+def save_session(store: SessionStore, session: Session) -> int:
+    """Store ``session`` under its id and user (committed before this returns); last writer wins, and a session
+    id of another user is refused (``ConflictError``). Returns the stored version."""
+    return store.save(check_session_id(session.id), session.user_key, session.to_dict())
 
 
-def save_session(home: Path, session: Session) -> Path:
-    """Write atomically: a temporary file in the same folder, then rename over the old one."""
-    path = session_path(home, session.id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{session.id}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(session.to_dict(), out, ensure_ascii=False, indent=1)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def load_session(home: Path, session_id: str) -> Session | None:
-    """The saved session, or None if there is none. A corrupt file raises InputError."""
-    path = session_path(home, session_id)
-    if not path.exists():
+def load_session(store: SessionStore, session_id: str) -> Session | None:
+    """The stored session, or None if there is none. A state that does not read as a session raises InputError."""
+    found = store.get(check_session_id(session_id))
+    if found is None:
         return None
     try:
-        return Session.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except (ValueError, TypeError) as err:
+        return Session.from_dict(found.state)
+    except (ValueError, TypeError, KeyError) as err:
         raise InputError(
-            f"session file {path} is unreadable ({err}).", f"delete {path} to start that session afresh."
+            f"stored session '{session_id}' is unreadable ({err}).", "start a new session with another --session id."
         ) from err
 
 
-def open_session(home: Path, session_id: str | None, user: str) -> Session:
+def open_session(store: SessionStore, session_id: str | None, user: str) -> Session:
     """Continue session ``session_id`` for ``user`` or start it; a session of another user is refused."""
     if session_id is None:
         return Session.new(user=user)
-    found = load_session(home, session_id)
+    found = load_session(store, session_id)
     if found is None:
         return Session.new(user=user, session_id=session_id)
     if found.user != str(user):

@@ -3,15 +3,14 @@
 Who the caller is comes only from the token (body ``token`` or ``Authorization: Bearer``); a
 missing, forged or expired token is an anonymous new user, never an error and never anyone's
 data. Status codes: 400 bad input the schema cannot see, 401 storing or deleting data without a
-valid token, 404 unknown item or chat session, 413 body over 64 KiB, 422 schema violations,
-503 no trained model. Every error body is ``{"error": {"status", "problem", "fix", "field", "details"}}``
-(see ``api_errors``). ``/api/metrics`` reports the local model's queue and the process's memory.
+valid token, 404 unknown item or chat session, 409 a chat session another turn (maybe on another replica)
+changed meanwhile, 413 body over 64 KiB, 422 schema violations, 503 no trained model. Every error body is
+``{"error": {"status", "problem", "fix", "field", "details"}}`` (see ``api_errors``). ``/api/metrics`` reports
+the local model's queue and the process's memory.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from fastapi import APIRouter, Header, HTTPException
@@ -20,7 +19,7 @@ from assistant import template_explanation, write_explanations
 from assistant.explaining import Checks
 from assistant.llm import session_scope
 from assistant.replies import notice
-from because.errors import UnknownIdError
+from because.errors import ConflictError, UnknownIdError
 from scorer import explain
 from webapp.api_errors import MAX_BODY_BYTES, BodyLimit, error, install_error_handlers
 from webapp.api_models import (
@@ -39,15 +38,16 @@ from webapp.api_models import (
     TokenRequest,
     Who,
 )
+from webapp.chat_sessions import ChatSessions
 from webapp.conversation import Conversation, Identity, from_token
 from webapp.services import Services
 
 __all__ = ["BodyLimit", "MAX_BODY_BYTES", "error", "install_error_handlers", "make_router"]
-MAX_API_SESSIONS = 256
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": None, "description": text}
     for code, text in (
         (404, "unknown item or chat session"),
+        (409, "the chat session was changed by another turn meanwhile: send the message again"),
         (413, "request body too large"),
         (422, "the body does not match the schema"),
         (503, "no trained model is loaded"),
@@ -83,8 +83,7 @@ def _recommended(
 
 def make_router(services: Services) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["assistant"], responses=ERRORS)
-    sessions: OrderedDict[str, Conversation] = OrderedDict()
-    lock = threading.Lock()
+    sessions = ChatSessions(services)  # stored after every turn: any replica continues them
 
     def conversation(
         body_token: str | None, authorization: str | None, ratings: dict[str, float] | None = None
@@ -125,8 +124,7 @@ def make_router(services: Services) -> APIRouter:
         """Load figures: the local language model's queue (waits in seconds), chat sessions kept, memory of this
         process."""
         queue = getattr(services.llm, "queue", None)
-        with lock:
-            kept = len(sessions)
+        kept = len(sessions)
         return {
             "language_model": services.llm_status,
             "llm_queue": queue.stats() if queue is not None else None,
@@ -186,29 +184,24 @@ def make_router(services: Services) -> APIRouter:
                 400, ("the message is blank.", "send some text, e.g. 'what would you recommend?'.", "message")
             )
         fresh = conversation(body.token, authorization)
-        with lock:
-            if body.session_id is None:
-                conv = fresh
-                sessions[conv.session_id] = conv
-                while len(sessions) > MAX_API_SESSIONS:
-                    sessions.popitem(last=False)
-            else:
-                conv = sessions.get(body.session_id)  # type: ignore[assignment]
-                same = conv is not None and (
-                    conv.identity.key == fresh.identity.key
-                    or (conv.identity.token_status != "valid" and fresh.identity.token_status != "valid")
+        conv, version = fresh, 0
+        if body.session_id is not None:
+            found = sessions.resume(body.session_id, fresh.identity)
+            if found is None:
+                raise HTTPException(
+                    404,
+                    (
+                        f"unknown chat session '{body.session_id}'.",
+                        "start a new one by leaving session_id out.",
+                        "session_id",
+                    ),
                 )
-                if not same:
-                    raise HTTPException(
-                        404,
-                        (
-                            f"unknown chat session '{body.session_id}'.",
-                            "start a new one by leaving session_id out.",
-                            "session_id",
-                        ),
-                    )
-                sessions.move_to_end(body.session_id)
+            conv, version = found
         result = conv.turn(body.message)
+        try:
+            sessions.save(conv, version)  # committed before the answer goes out
+        except ConflictError as err:
+            raise HTTPException(409, (err.problem, err.fix, "session_id")) from err
         texts = {e["item"]: e for e in result.explanations}
         recs = [
             _recommended(
@@ -241,20 +234,27 @@ def make_router(services: Services) -> APIRouter:
 
     @router.post("/me", response_model=StoredResponse, responses={401: {"description": "no valid token"}})
     def me(body: TokenRequest, authorization: str | None = Header(None)) -> StoredResponse:
-        """Everything this app stores about the token's customer."""
+        """Everything this app stores about the token's customer: feedback and ratings, and chat sessions."""
         conv = signed_in(body, authorization)
-        return StoredResponse(who=_who(conv.identity), stored=services.db.rows(conv.identity.key))
+        return StoredResponse(
+            who=_who(conv.identity), stored=services.db.rows(conv.identity.key), sessions=_sessions(conv)
+        )
 
     @router.post("/forget", response_model=ForgetResponse, responses={401: {"description": "no valid token"}})
     def forget(body: TokenRequest, authorization: str | None = Header(None)) -> ForgetResponse:
-        """Delete everything stored about the token's customer (feedback and ratings)."""
+        """Delete everything stored about the token's customer (feedback, ratings, chat sessions), for every
+        replica sharing the database; ``deleted`` counts the rows."""
         conv = signed_in(body, authorization)
-        with lock:
-            for sid in [s for s, c in sessions.items() if c.identity.key == conv.identity.key]:
-                del sessions[sid]
+        sessions.drop_user(conv.identity.key)
         return ForgetResponse(who=_who(conv.identity), deleted=conv.forget())
 
     return router
+
+
+def _sessions(conv: Conversation) -> list[dict[str, Any]]:
+    store = conv.services.sessions
+    rows = store.for_user(conv.identity.key) if store is not None else []
+    return [{"session_id": r.id, "updated_at": r.updated_at, "turns": len(r.state.get("turns", []))} for r in rows]
 
 
 def rss_bytes() -> int | None:

@@ -98,12 +98,15 @@ class ChatResponse(BaseModel):
 
 class StoredResponse(BaseModel):
     who: Who
-    stored: list[dict[str, Any]]
+    stored: list[dict[str, Any]] = Field(description="feedback and ratings: item, kind, ts, rating")
+    sessions: list[dict[str, Any]] = Field(
+        default_factory=list, description="/api/me: stored chat sessions (session_id, updated_at, turns)"
+    )
 
 
 class ForgetResponse(BaseModel):
     who: Who
-    deleted: int
+    deleted: int = Field(description="rows deleted: feedback, ratings and chat sessions")
 
 
 class Health(BaseModel):

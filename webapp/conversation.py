@@ -59,18 +59,22 @@ def demo_user(services: Services, user: str) -> Identity:
 
 
 class Conversation:
-    """Not thread-safe: one per browser session or API session id."""
+    """Not thread-safe: one per browser session or API session id. ``session``: continue that stored state (what
+    was shown, constraints, turns), e.g. one another replica started; else a fresh one."""
 
-    def __init__(self, services: Services, identity: Identity) -> None:
+    def __init__(self, services: Services, identity: Identity, session: Session | None = None) -> None:
         self.services, self.identity = services, identity
         self.feedback = UserFeedback(services.db, identity.key)
-        self.session_id = uuid.uuid4().hex[:12]
+        self.session_id = session.id if session is not None else uuid.uuid4().hex[:12]
         self.session: Session
         self._assistant: Assistant | None = None
         self._assistant_llm: Any = None
         self._claims: ClaimChecker | None = None
         self._claims_rec: Any = None
-        self.reset()
+        if session is not None:
+            self.session = session
+        else:
+            self.reset()
 
     # ---- what the scorer sees ----------------------------------------------------------------
     def ratings(self) -> dict[str, float | None]:
@@ -132,6 +136,7 @@ class Conversation:
         self.feedback.add(item, kind)
 
     def forget(self) -> int:
+        """Delete this person's feedback, ratings and stored conversations (on every replica: one database)."""
         n = self.services.db.forget(self.identity.key)
         self.reset()
         return n

@@ -98,7 +98,7 @@ def ensure_trained(settings: Settings, data: str | None = None, log: Callable[[s
     from webapp.feedback_store import with_feedback
 
     log(f"first run: training on {wanted} (once; later starts take seconds)")
-    cat = with_feedback(load_catalogue(data=wanted), settings.home)
+    cat = with_feedback(load_catalogue(data=wanted), settings.home, settings.database_url)
     rec = train_recommender(cat, TrainConfig(), progress=True, log=log)
     log(f"saved model to {save_active(rec, settings.home)} ({rec.meta['train_seconds']:.0f} s)")
     try:

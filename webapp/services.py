@@ -1,4 +1,5 @@
-"""What the app serves from, built once at start-up: model, catalogue facts, feedback store, language model.
+"""What the app serves from, built once at start-up: model, catalogue facts, feedback and session stores (one
+database: SQLite in the home folder, or PostgreSQL shared by replicas), language model.
 
 The language model starts in a background thread; until it is warm ``llm`` is None and the
 assistant answers from templates. Nothing here is per user: see ``identity.py``.
@@ -19,7 +20,7 @@ from typing import Any
 from because.errors import BecauseError, BrokenPartError, ModelFileError
 from because.settings import Settings
 from scorer.recommender import Recommender
-from webapp.feedback_store import FeedbackDB, feedback_path
+from storage import FeedbackDB, SessionStore, open_database
 
 log = logging.getLogger(__name__)
 Log = Callable[[str], None]
@@ -31,12 +32,17 @@ class Services:
     rec: Recommender | None
     secret: str
     db: FeedbackDB
+    sessions: SessionStore | None = None  # the JSON API's and the CLI's conversations; None: on ``db``'s database
     catalogue: Any | None = None
     store: Any | None = None
     llm: Any | None = None
     llm_status: str = "off"  # off | starting | ready | failed: <why>
     demo: bool = True  # the demo page may pick any data-set user (only for public data sets)
     popular: list[str] = field(default_factory=list)  # item ids for the new-user picker
+
+    def __post_init__(self) -> None:
+        if self.sessions is None:
+            self.sessions = SessionStore(self.db.database)
 
     def require_rec(self) -> Recommender:
         if self.rec is None:
@@ -124,6 +130,11 @@ def token_secret(settings: Settings) -> str:
     """BECAUSE_TOKEN_SECRET, else a random secret kept in <home>/token_secret (created once, mode 0600)."""
     if settings.token_secret:
         return settings.token_secret
+    if settings.database_url:
+        log.warning(
+            "BECAUSE_DATABASE_URL is set but BECAUSE_TOKEN_SECRET is not: this replica signs tokens with "
+            "its own <home>/token_secret, so the others will not accept them; give all replicas one secret."
+        )
     path = Path(settings.home) / "token_secret"
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
@@ -167,11 +178,13 @@ def build_services(
         from vectorstore.lazy import LazyStore
 
         store = WatchedStore(LazyStore(settings, rec.dataset))
+    database = open_database(settings)  # migrated to the newest schema; StorageError if unreachable
     services = Services(
         settings=settings,
         rec=rec,
         secret=token_secret(settings),
-        db=FeedbackDB(feedback_path(settings.home)),
+        db=FeedbackDB(database),
+        sessions=SessionStore(database),
         catalogue=catalogue,
         store=store,
         demo=(rec is not None and rec.dataset in BUILTINS) if demo is None else demo,

@@ -120,3 +120,29 @@ def keep_environment():
     yield
     os.environ.clear()
     os.environ.update(saved)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server (``support.postgres.PostgresServer``) for the session; skipped without the
+    binaries, failed instead when BECAUSE_REQUIRE_POSTGRES=1 (as ``.ci/run`` sets)."""
+    from support.postgres import PostgresServer, pg_bin, required
+
+    bin_dir = pg_bin()
+    if bin_dir is None:
+        message = "PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb): apt-get install postgresql"
+        if required():
+            pytest.fail(message + " (BECAUSE_REQUIRE_POSTGRES=1)")
+        pytest.skip(message)
+    server = PostgresServer(bin_dir)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres, request) -> str:
+    """The URL of a new empty database on the session's PostgreSQL server (one per test)."""
+    import re
+
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:40] + f"_{id(request) % 100000}"
+    return postgres.fresh_database(name)
