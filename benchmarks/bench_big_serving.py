@@ -1,7 +1,7 @@
 """Serving a big catalogue from a model file with a sparse item-item term: load, memory, recommend + explain.
 
     python benchmarks/bench_big_serving.py --items 100000 [--neighbours 100] [--users 50] [--history 50]
-    python benchmarks/bench_big_serving.py --model /tmp/bigshop/model.pt     # a model `because train --engine spark` wrote
+    python benchmarks/bench_big_serving.py --model /tmp/bigshop/model.pt  # a model the Spark trainer wrote
 
 Without --model, a synthetic model is written first (B: each item's k neighbours, random weights; 40 0/1
 features; users with --history past items) through ``Recommender.save`` and read back with
@@ -40,17 +40,28 @@ def synthetic(n: int, k: int, n_users: int, history: int, seed: int = 0) -> Reco
     nf = 40
     f = (rng.random((n, nf)) < 0.05).astype(np.float32)
     params = ScorerParams(
-        B=b, F=f, W=np.diag(rng.normal(0, 0.1, nf)).astype(np.float32), c=rng.normal(0, 0.1, nf).astype(np.float32),
-        pop=rng.random(n).astype(np.float32), alpha=1.0, beta=0.2,
+        B=b,
+        F=f,
+        W=np.diag(rng.normal(0, 0.1, nf)).astype(np.float32),
+        c=rng.normal(0, 0.1, nf).astype(np.float32),
+        pop=rng.random(n).astype(np.float32),
+        alpha=1.0,
+        beta=0.2,
     )
     ids = [f"i{i}" for i in range(n)]
     histories = {
-        f"u{u}": {ids[i]: float(rng.integers(1, 6)) for i in rng.choice(n, history, replace=False)} for u in range(n_users)
+        f"u{u}": {ids[i]: float(rng.integers(1, 6)) for i in rng.choice(n, history, replace=False)}
+        for u in range(n_users)
     }
     return Recommender(
-        dataset="synthetic", item_ids=ids, titles=[f"Item {i}" for i in range(n)],
-        feature_names=[f"f{j}" for j in range(nf)], feature_labels=[f"feature {j}" for j in range(nf)],
-        feature_columns=["category"] * nf, params=params, popularity=rng.random(n).astype(np.float32) * 100,
+        dataset="synthetic",
+        item_ids=ids,
+        titles=[f"Item {i}" for i in range(n)],
+        feature_names=[f"f{j}" for j in range(nf)],
+        feature_labels=[f"feature {j}" for j in range(nf)],
+        feature_columns=["category"] * nf,
+        params=params,
+        popularity=rng.random(n).astype(np.float32) * 100,
         histories=histories,
     )
 
@@ -80,7 +91,11 @@ def main() -> None:
     rec = Recommender.load(path)
     out["load_s"] = round(time.perf_counter() - t, 2)
     out["items"], out["b_entries"] = rec.n_items, int(rec.params.B.nnz) if sp.issparse(rec.params.B) else rec.n_items**2
-    users = sorted(rec.histories)[: a.users] if not a.model else list(rec.histories)[:: max(1, len(rec.histories) // a.users)][: a.users]
+    users = (
+        sorted(rec.histories)[: a.users]
+        if not a.model
+        else list(rec.histories)[:: max(1, len(rec.histories) // a.users)][: a.users]
+    )
     explain(rec, users[0], rec.recommend(users[0], k=10)[0].item_id)  # warm-up
     times, worst = [], 0.0
     for user in users:
@@ -91,9 +106,13 @@ def main() -> None:
         worst = max(worst, abs(sum(c.value for c in e.contributions) - e.score))
     q = statistics.quantiles(times, n=10)
     out.update(
-        users=len(users), p50_ms=round(1000 * statistics.median(times), 2), p90_ms=round(1000 * q[8], 2),
-        max_sum_error=float(worst), peak_rss_gib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2),
-        rss_before_load_gib=round(base / 2**20, 2), load_after=loadavg(),
+        users=len(users),
+        p50_ms=round(1000 * statistics.median(times), 2),
+        p90_ms=round(1000 * q[8], 2),
+        max_sum_error=float(worst),
+        peak_rss_gib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2),
+        rss_before_load_gib=round(base / 2**20, 2),
+        load_after=loadavg(),
     )
     print(json.dumps(out, indent=1))
     if a.json:

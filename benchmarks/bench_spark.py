@@ -140,7 +140,7 @@ class SparkRanker:
             self.spark, checked_from_pandas(self.spark, frame), [str(i) for i in range(train.shape[1])]
         )
         self.params, self.report = fit_sparse(engine, self.features, scfg=SparseConfig(neighbours=self.neighbours))
-        engine.frame.unpersist()
+        engine.close()
         return self
 
     def score(self, users, train):

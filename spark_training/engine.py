@@ -8,6 +8,7 @@ never n x n), and write their COO triples to Parquet, read back one lambda at a 
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any, Iterator
@@ -173,6 +174,11 @@ class SparkEngine:
             t = pq.read_table(str(Path(path) / f"lam={li}"))
             out[lam] = assemble(n, t.column("j").to_numpy(), t.column("i").to_numpy(), t.column("v").to_numpy())
         return out
+
+    def close(self) -> None:
+        """Drop the cached frame and the stage files (Gram matrices, neighbour triples)."""
+        self.frame.unpersist()
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
     def histories(self) -> HistoryArrays:
         """Every user's history (item order and last rating as the single-machine path keeps them)."""

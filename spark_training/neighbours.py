@@ -42,6 +42,25 @@ def _diagonal(g: sp.csr_matrix) -> np.ndarray:
     return _DIAG_CACHE[key]
 
 
+def gather(g: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """G[rows][:, cols] as a dense float64 array, by binary search in each row's sorted indices.
+
+    O(len(rows) * len(cols) * log nnz(row)) instead of scipy's O(nnz of the rows): a popular item's row
+    co-occurs with most of the catalogue, and slicing it whole for every item that has it as a
+    neighbour cost 30x the solve itself at 200k items.
+    """
+    out = np.zeros((len(rows), len(cols)))
+    for a, j in enumerate(rows):
+        lo, hi = g.indptr[j], g.indptr[j + 1]
+        if hi == lo:
+            continue
+        idx = g.indices[lo:hi]
+        pos = np.minimum(np.searchsorted(idx, cols), hi - lo - 1)
+        hit = idx[pos] == cols
+        out[a, hit] = g.data[lo + pos[hit]]
+    return out
+
+
 def solve_columns(
     g: sp.csr_matrix, items: Sequence[int], k: int, lambdas: Sequence[float]
 ) -> dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -54,8 +73,8 @@ def solve_columns(
         nbr = neighbours(g, int(item), k)
         if len(nbr) == 0:
             continue
-        block = g[nbr][:, nbr].toarray().astype(np.float64)
-        rhs = np.asarray(g[nbr, int(item)].todense(), dtype=np.float64).ravel()
+        block = gather(g, nbr, nbr)
+        rhs = gather(g, np.array([int(item)]), nbr)[0]
         eye = np.eye(len(nbr))
         for lam in lambdas:
             coef = np.linalg.solve(block + lam * eye, rhs)

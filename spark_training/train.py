@@ -89,7 +89,7 @@ def train_with_spark(
         "train_seconds": time.perf_counter() - start,
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    engine.frame.unpersist()
+    engine.close()
     return Recommender(
         dataset=name,
         item_ids=item_ids,

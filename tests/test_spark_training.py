@@ -35,7 +35,8 @@ def _matrix(seed: int = 0, users: int = 80, items: int = 30) -> sp.csr_matrix:
 
 
 def test_neighbourhood_regression_on_every_other_item_is_ease() -> None:
-    x = _matrix()
+    x = _matrix(users=300)  # every pair of items co-occurs, so every other item is a neighbour
+    assert (x.T @ x).toarray().min() > 0
     b = neighbourhood_ease(x, lam=5.0, k=x.shape[1]).toarray()
     assert np.abs(b - ease_weights(x, 5.0)).max() < 1e-4
 
@@ -118,7 +119,7 @@ def test_spark_gram_and_solves_equal_the_local_computation(spark) -> None:
     b = engine.solve(g, (5.0,), 6)[5.0]
     local = LocalEngine(x).solve(sp.csr_matrix(x.T @ x, dtype=np.float32), (5.0,), 6)[5.0]
     assert np.abs((b - local).toarray()).max() < 1e-5
-    engine.frame.unpersist()
+    engine.close()
 
 
 @needs_spark
