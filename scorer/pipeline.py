@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Callable
@@ -9,7 +10,7 @@ from typing import Callable
 import numpy as np
 import scipy.sparse as sp
 
-from because.errors import DataError, ModelFileError
+from because.errors import DataError, InputError, ModelFileError
 from catalogue import Catalogue
 from scorer.features import build_features
 from scorer.recommender import History, Recommender
@@ -58,6 +59,28 @@ def interaction_matrix(cat: Catalogue) -> tuple[sp.csr_matrix, list[str], dict[s
     return x, users, histories
 
 
+def dense_training_bytes(n_users: int, n_items: int) -> int:
+    """What the single-machine trainer holds at once: float32 users x items matrices (kept, held out, scores)
+    and float64 items x items ones (the Gram matrix and its inverse)."""
+    return 3 * 4 * n_users * n_items + 2 * 8 * n_items * n_items
+
+
+def check_fits_in_memory(n_users: int, n_items: int, available: int | None = None) -> None:
+    """InputError naming --engine spark when the dense trainer cannot fit this machine's memory."""
+    if available is None:
+        try:
+            available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        except (ValueError, OSError):
+            return
+    need = dense_training_bytes(n_users, n_items)
+    if need > available:
+        raise InputError(
+            f"{n_users} users x {n_items} items is too large to train on this machine: the single-machine trainer "
+            f"needs about {need / 2**30:.0f} GiB of memory, this machine has {available / 2**30:.0f} GiB.",
+            "train with `because train --engine spark` (a sparse item-item term; see docs/deploy.md).",
+        )
+
+
 def train_recommender(
     cat: Catalogue,
     cfg: TrainConfig = TrainConfig(),
@@ -72,6 +95,7 @@ def train_recommender(
     space = build_features(cat.items, cat.schema, min_count=cfg.min_feature_count, n_bins=cfg.n_bins)
     x, _users, histories = interaction_matrix(cat)
     log(f"{cat.name}: {x.shape[0]} users, {x.shape[1]} items, {x.nnz} interactions, {len(space)} features")
+    check_fits_in_memory(*x.shape)
     params, report = train_scorer(x, space.matrix, cfg, progress=progress, log=log)
     meta = {
         "config": cfg.to_dict(),

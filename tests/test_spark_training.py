@@ -190,3 +190,13 @@ def test_a_bad_file_gets_the_single_machine_message(tmp_path: Path, bad: tuple) 
     assert message.startswith("because: file ") and "row 32" in message
     assert spark_run.stderr.strip().splitlines()[-1] == message
     assert not (tmp_path / "a" / "models").exists()  # nothing half-written
+
+
+def test_the_single_machine_trainer_refuses_a_catalogue_too_large_for_memory_and_names_spark() -> None:
+    from because.errors import InputError
+    from scorer.pipeline import check_fits_in_memory
+
+    check_fits_in_memory(943, 1682, available=8 * 2**30)  # ML-100k fits
+    with pytest.raises(InputError, match="--engine spark") as err:
+        check_fits_in_memory(300_000, 200_000, available=24 * 2**30)
+    assert "GiB" in str(err.value) and "200000 items" in str(err.value)
