@@ -60,7 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--spark-master", default="local[2]", help="with --engine spark: local[N], spark://host:port, yarn, ..."
     )
     p.add_argument(
-        "--neighbours", type=int, default=200, help="with --engine spark: item-item neighbours kept per item (k)"
+        "--neighbours",
+        type=int,
+        nargs="+",
+        default=[100, 200, 400],
+        help="with --engine spark: item-item neighbours kept per item (k); several: chosen by validation",
     )
     p.add_argument("--no-index", action="store_true", help="skip building the catalogue search index")
     p.add_argument("--quiet", action="store_true")

@@ -77,8 +77,8 @@ def _train_spark(settings: Settings, args: argparse.Namespace) -> int:
     from spark_training.session import spark_session
     from spark_training.train import train_with_spark
 
-    if args.neighbours < 1:
-        raise InputError(f"--neighbours must be at least 1, got {args.neighbours}.", "pass e.g. --neighbours 200.")
+    if min(args.neighbours) < 1:
+        raise InputError(f"--neighbours must be at least 1, got {min(args.neighbours)}.", "pass e.g. --neighbours 200.")
     if bool(args.items) != bool(args.interactions) or (args.items and args.data):
         from catalogue import load_catalogue
 
@@ -86,7 +86,11 @@ def _train_spark(settings: Settings, args: argparse.Namespace) -> int:
     log = (lambda m: print(m, file=sys.stderr)) if not args.quiet else (lambda m: None)
     spark = spark_session(args.spark_master)
     try:
-        common = {"cfg": TrainConfig(seed=args.seed), "scfg": SparseConfig(neighbours=args.neighbours), "log": log}
+        common = {
+            "cfg": TrainConfig(seed=args.seed),
+            "scfg": SparseConfig(neighbours=tuple(args.neighbours)),
+            "log": log,
+        }
         if args.items:
             rec = train_with_spark(
                 spark, items_path=args.items, interactions_path=args.interactions, schema_path=args.schema, **common

@@ -1,6 +1,6 @@
 """Spark training figures: accuracy against the single-machine trainer, and a catalogue one machine cannot train.
 
-    python benchmarks/bench_spark.py accuracy [--data ml-100k ml-latest-small] [--neighbours 200]
+    python benchmarks/bench_spark.py accuracy [--data ml-100k ml-latest-small] [--neighbours 100 200 400]
     python benchmarks/bench_spark.py train --items F --interactions F [--master local[2]] [--neighbours 100]
                                           [--lambdas 200,500] [--val-users 2000] [--json out.json]
     python benchmarks/bench_spark.py single --items F --interactions F   # the single-machine path, for contrast
@@ -139,7 +139,9 @@ class SparkRanker:
         engine = SparkEngine(
             self.spark, checked_from_pandas(self.spark, frame), [str(i) for i in range(train.shape[1])]
         )
-        self.params, self.report = fit_sparse(engine, self.features, scfg=SparseConfig(neighbours=self.neighbours))
+        self.params, self.report = fit_sparse(
+            engine, self.features, scfg=SparseConfig(neighbours=tuple(self.neighbours))
+        )
         engine.close()
         return self
 
@@ -181,11 +183,13 @@ def run_accuracy(a: argparse.Namespace) -> list[dict]:
                 shape=split.test.shape,
             )
             good = split.test.multiply(good > 0).tocsr()
-            result = {"data": name, "split": split_name}
+            result: dict = {"data": name, "split": split_name}
             for label, ranker in (("single", BecauseRanker(feats)), ("spark", SparkRanker(spark, feats, a.neighbours))):
                 t = time.perf_counter()
                 ranker.fit(split.train)
                 result[f"{label}_fit_s"] = round(time.perf_counter() - t, 1)
+                if label == "spark":
+                    result["spark_k"], result["spark_lambda"] = ranker.report.neighbours, ranker.report.lam
                 for target_name, target in (("all", split.test), ("4-5", good)):
                     users = np.flatnonzero(np.asarray(target.sum(1)).ravel() > 0)
                     total = 0.0
@@ -247,7 +251,7 @@ def main() -> None:
     t.add_argument("--json", default="")
     acc = sub.add_parser("accuracy")
     acc.add_argument("--data", nargs="+", default=["ml-100k", "ml-latest-small"])
-    acc.add_argument("--neighbours", type=int, default=200)
+    acc.add_argument("--neighbours", type=int, nargs="+", default=[100, 200, 400])
     acc.add_argument("--json", default="")
     s = sub.add_parser("single")
     s.add_argument("--items", required=True)

@@ -34,7 +34,8 @@ class Engine(Protocol):
 
 @dataclass(frozen=True)
 class SparseConfig:
-    neighbours: int = 200  # k: each item's column of B has at most k entries
+    # k: each item's column of B has at most k entries; several: chosen with lambda by validation NDCG@10
+    neighbours: int | tuple[int, ...] = (100, 200, 400)
     val_users: int = 5000  # users sampled for lambda, side terms and shrink (20% of their items held out)
     lambdas: tuple[float, ...] | None = None  # None: TrainConfig.lambdas
 
@@ -42,6 +43,7 @@ class SparseConfig:
 @dataclass
 class SparseReport:
     lam: float
+    neighbours: int
     shrink: float
     val_ndcg_item_item: float
     val_ndcg: float
@@ -77,14 +79,21 @@ def fit_sparse(
 
     t = time.perf_counter()
     lambdas = tuple(scfg.lambdas or cfg.lambdas)
-    fitted = engine.solve(g_in, lambdas, scfg.neighbours)
+    ks = sorted({min(k, engine.n_items - 1) for k in _as_tuple(scfg.neighbours)}) or [1]
+    scores: dict[float, float] = {}
+    best: tuple[float, int, float, sp.csr_matrix] | None = None  # (NDCG, k, lambda, B)
+    for k in ks:
+        for lam_k, b_k in engine.solve(g_in, lambdas, k).items():
+            value = chunked_ndcg(params_with(b_k, f, pop_in, zero, 0.0), x_in, x_out)[0]
+            scores[lam_k] = max(value, scores.get(lam_k, 0.0))
+            if best is None or value > best[0]:
+                best = (value, k, lam_k, b_k)
+            log(f"  k={k} lambda={lam_k:g}: validation NDCG@10 {value:.4f}")
     del g_in
-    scores = {lam: chunked_ndcg(params_with(b, f, pop_in, zero, 0.0), x_in, x_out)[0] for lam, b in fitted.items()}
-    lam = max(lambdas, key=lambda v: (scores[v], -v))
-    b_fit = fitted[lam]
-    del fitted
+    assert best is not None
+    _value, k_best, lam, b_fit = best
     stages["neighbours + lambda"] = time.perf_counter() - t
-    log(f"lambda={lam:g} (validation NDCG@10 {scores[lam]:.4f}; k={scfg.neighbours})")
+    log(f"k={k_best}, lambda={lam:g} (validation NDCG@10 {best[0]:.4f})")
 
     t = time.perf_counter()
     rng = np.random.default_rng(cfg.seed + 1)
@@ -116,12 +125,13 @@ def fit_sparse(
 
     t = time.perf_counter()
     g_all = engine.gram(kept_only=False)
-    b = engine.solve(g_all, (lam,), scfg.neighbours)[lam]
+    b = engine.solve(g_all, (lam,), k_best)[lam]
     del g_all
     stages["final B"] = time.perf_counter() - t
     params = params_with(b, f, log_popularity(engine.item_counts(kept_only=False)), side, shrink)
     report = SparseReport(
         lam=lam,
+        neighbours=k_best,
         shrink=shrink,
         val_ndcg_item_item=shrink_scores[0.0],
         val_ndcg=shrink_scores[shrink],
@@ -130,3 +140,7 @@ def fit_sparse(
         lambda_scores=scores,
     )
     return params, report
+
+
+def _as_tuple(k: int | tuple[int, ...]) -> tuple[int, ...]:
+    return (k,) if isinstance(k, int) else tuple(k)

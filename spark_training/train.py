@@ -79,7 +79,7 @@ def train_with_spark(
         "config": cfg.to_dict(),
         "engine": "spark",
         "spark_master": spark.sparkContext.master,
-        "neighbours": scfg.neighbours,
+        "neighbours": report.neighbours,
         "lambda": report.lam,
         "side_term_shrink": report.shrink,
         "validation_ndcg_at_10": report.val_ndcg,

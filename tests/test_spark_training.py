@@ -115,7 +115,8 @@ def test_spark_gram_and_solves_equal_the_local_computation(spark) -> None:
     x_in, x_out = engine.validation()
     assert x_in.shape[0] == 20 and x_out.nnz > 0 and x_in.multiply(x_out).nnz == 0
     kept = engine.gram(kept_only=True)
-    assert kept.sum() == g.sum() - (2 * (x_in @ x_out.T).diagonal().sum() + (x_out @ x_out.T).diagonal().sum())
+    k_u, o_u = np.asarray(x_in.sum(1)).ravel(), np.asarray(x_out.sum(1)).ravel()
+    assert kept.sum() == g.sum() - (2 * k_u * o_u + o_u**2).sum()  # each sampled user's |H|^2 - |kept|^2
     b = engine.solve(g, (5.0,), 6)[5.0]
     local = LocalEngine(x).solve(sp.csr_matrix(x.T @ x, dtype=np.float32), (5.0,), 6)[5.0]
     assert np.abs((b - local).toarray()).max() < 1e-5
