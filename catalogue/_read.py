@@ -104,13 +104,7 @@ def _read_csv(raw: bytes, shown: str, what: str, delimiter: str) -> RawTable:
             rows.append(record)
             lines.append(start)
     except csv.Error as err:
-        raise DataError(
-            f"broken CSV: {err}.",
-            "put values that contain commas, quotes or line breaks in double quotes, and write a "
-            'quote inside a quoted value as two quotes ("").',
-            file=shown,
-            row=reader.line_num,
-        ) from err
+        raise broken_csv(err, shown, reader.line_num) from err
     assert header is not None
     frame = (
         pd.DataFrame(rows, columns=header, dtype=object)
@@ -118,6 +112,17 @@ def _read_csv(raw: bytes, shown: str, what: str, delimiter: str) -> RawTable:
         else pd.DataFrame({name: pd.Series([], dtype=object) for name in header})
     )
     return RawTable(shown, frame, np.asarray(lines, dtype=np.int64), header_line, is_csv=True)
+
+
+def broken_csv(err: csv.Error, shown: str, line: int) -> DataError:
+    """The DataError for a line the csv module cannot parse (an unclosed quote, a stray one)."""
+    return DataError(
+        f"broken CSV: {err}.",
+        "put values that contain commas, quotes or line breaks in double quotes, and write a "
+        'quote inside a quoted value as two quotes ("").',
+        file=shown,
+        row=line,
+    )
 
 
 def _check_header(names: list[str], shown: str, line: int, what: str) -> None:

@@ -192,13 +192,7 @@ def _csv_chunk(
         try:
             record = next(csv.reader([text], delimiter=delim, strict=True))
         except csv.Error as err:
-            raise DataError(
-                f"broken CSV: {err}.",
-                "put values that contain commas, quotes or line breaks in double quotes, and write a "
-                'quote inside a quoted value as two quotes ("").',
-                file=shown,
-                row=int(line),
-            ) from err
+            raise _read.broken_csv(err, shown, int(line)) from err
         if len(record) != len(names):
             raise _read._ragged(record, names, shown, int(line), delim)
         rows.append(record)
