@@ -1,6 +1,7 @@
 """Spark training figures: accuracy against the single-machine trainer, and a catalogue one machine cannot train.
 
     python benchmarks/bench_spark.py accuracy [--data ml-100k ml-latest-small] [--neighbours 100 200 400]
+                                             [--seed 0] [--time-frac 0.2]
     python benchmarks/bench_spark.py train --items F --interactions F [--master local[2]] [--neighbours 100]
                                           [--lambdas 200,500] [--val-users 2000] [--json out.json]
     python benchmarks/bench_spark.py single --items F --interactions F   # the single-machine path, for contrast
@@ -169,8 +170,8 @@ def run_accuracy(a: argparse.Namespace) -> list[dict]:
         ids = list(cat.items.index)
         liked = cat.interactions[cat.interactions["rating"] >= 4]
         for split_name, split in (
-            ("random", random_split(cat.interactions, ids)),
-            ("time", time_split(cat.interactions, ids)),
+            ("random", random_split(cat.interactions, ids, seed=a.seed)),
+            ("time", time_split(cat.interactions, ids, frac=a.time_frac)),
         ):
             order = [split.item_index[i] for i in ids]
             feats = np.zeros((len(split.item_ids), space.matrix.shape[1]), np.float32)
@@ -252,6 +253,8 @@ def main() -> None:
     acc = sub.add_parser("accuracy")
     acc.add_argument("--data", nargs="+", default=["ml-100k", "ml-latest-small"])
     acc.add_argument("--neighbours", type=int, nargs="+", default=[100, 200, 400])
+    acc.add_argument("--seed", type=int, default=0, help="the random split's seed")
+    acc.add_argument("--time-frac", type=float, default=0.2, help="the time split's test share (last by time)")
     acc.add_argument("--json", default="")
     s = sub.add_parser("single")
     s.add_argument("--items", required=True)
