@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         nargs="+",
         default=[100, 200, 400],
-        help="with --engine spark: item-item neighbours kept per item (k); several: chosen by validation",
+        help="with --engine spark: item-item neighbours kept per item (k); several: k chosen by validation NDCG@10",
     )
     p.add_argument("--no-index", action="store_true", help="skip building the catalogue search index")
     p.add_argument("--quiet", action="store_true")

@@ -2,8 +2,9 @@
 
 The engine (``engine.SparkEngine``, or ``LocalEngine`` for tests and small data) owns the data and the
 heavy stages; this module owns the decisions, the same ones ``scorer.train`` makes on one machine:
-lambda by validation NDCG@10, side terms learned on half the sampled users and their shrink scored on
-the other half (both ways round), B refitted on all data with the chosen lambda.
+lambda by validation NDCG@10 (and, here, the neighbourhood size k, scored with the side terms), side terms
+learned on half the sampled users and their shrink scored on the other half (both ways round), B refitted
+on all data with the chosen lambda and k.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ class Engine(Protocol):
 
 @dataclass(frozen=True)
 class SparseConfig:
-    # k: each item's column of B has at most k entries; several: chosen with lambda by validation NDCG@10
+    # k: each item's column of B has at most k entries; several: lambda per k by the item-item term's validation
+    # NDCG@10, then k by validation NDCG@10 with the side terms fitted for it
     neighbours: int | tuple[int, ...] = (100, 200, 400)
     val_users: int = 5000  # users sampled for lambda, side terms and shrink (20% of their items held out)
     lambdas: tuple[float, ...] | None = None  # None: TrainConfig.lambdas
