@@ -11,7 +11,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import httpx
 import pytest
 
 from support.faults import ROOT, AppProcess, BrokenLLM, closed_port, copy_home, live_app
+from support.processes import feedback_storm
 from support.webapp import SECRET
 from webapp.tokens import make_token
 
@@ -284,37 +284,10 @@ def test_sigkill_mid_stream_loses_no_acknowledged_feedback(tmp_path) -> None:  #
 def test_sigkill_of_the_real_app_loses_no_acknowledged_feedback(tmp_path, ml100k_home, ml100k_recommender) -> None:  # type: ignore[no-untyped-def]
     home = copy_home(ml100k_home, tmp_path / "home")
     app = AppProcess(home)
-    items = ml100k_recommender.item_ids[:400]
-    acked: list[tuple[str, str, str]] = []
-    lock, stop = threading.Lock(), threading.Event()
-
-    def client(user: str) -> None:
-        tok = make_token(user, SECRET, 600)
-        with httpx.Client(timeout=30) as http:
-            for n, item in enumerate(items):
-                kind = ("liked", "disliked", "not_interested")[n % 3]
-                try:
-                    r = http.post(app.url + "/api/feedback", json={"token": tok, "item": item, "kind": kind})
-                except httpx.HTTPError:
-                    return  # the app is gone
-                if r.status_code == 200:
-                    with lock:
-                        acked.append((f"user:{user}", item, kind))
-                if stop.is_set():
-                    return
-
-    threads = [threading.Thread(target=client, args=(str(u),)) for u in (1, 2, 3, 4)]
+    tokens = {str(u): make_token(str(u), SECRET, 600) for u in (1, 2, 3, 4)}
     try:
-        for t in threads:
-            t.start()
-        deadline = time.monotonic() + 120
-        while len(acked) < 120 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        app.kill()
+        acked = feedback_storm(app.url, tokens, ml100k_recommender.item_ids[:400], app.kill)
     finally:
-        stop.set()
-        for t in threads:
-            t.join(30)
         app.stop()
     assert app.proc.returncode == -9 and len(acked) >= 120
     _check_db(home / "feedback.sqlite3", acked)

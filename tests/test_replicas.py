@@ -4,12 +4,10 @@ server: a conversation started on one continues on the other, feedback given on 
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
 
 from support.faults import copy_home
+from support.processes import feedback_storm
 from support.replicas import Replica, start_replicas
 from support.webapp import SECRET
 from webapp.tokens import make_token
@@ -90,39 +88,8 @@ def test_forget_me_on_one_replica_removes_the_data_everywhere(cluster, postgres)
 
 def test_a_replica_sigkilled_mid_write_loses_no_acknowledged_write(cluster, postgres, ml100k_recommender):
     a, b = cluster["a"], cluster["b"]
-    items = ml100k_recommender.item_ids[:400]
-    acked: list[tuple[str, str, str]] = []
-    lock, stop = threading.Lock(), threading.Event()
-
-    def writer(user: str) -> None:
-        import httpx
-
-        tok = token(user)
-        with httpx.Client(timeout=30) as http:
-            for n, item in enumerate(items):
-                kind = ("liked", "disliked", "not_interested")[n % 3]
-                try:
-                    r = http.post(a.url + "/api/feedback", json={"token": tok, "item": item, "kind": kind})
-                except httpx.HTTPError:
-                    return  # the replica is gone
-                if r.status_code == 200:  # acknowledged: it must be in the database from now on
-                    with lock:
-                        acked.append((f"user:{user}", item, kind))
-                if stop.is_set():
-                    return
-
-    threads = [threading.Thread(target=writer, args=(u,)) for u in ("101", "102", "103", "104")]
-    try:
-        for t in threads:
-            t.start()
-        deadline = time.monotonic() + 120
-        while len(acked) < 120 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        a.kill()  # SIGKILL while the four writers have requests in flight
-    finally:
-        stop.set()
-        for t in threads:
-            t.join(30)
+    tokens = {u: token(u) for u in ("101", "102", "103", "104")}
+    acked = feedback_storm(a.url, tokens, ml100k_recommender.item_ids[:400], a.kill)
     assert a.proc.returncode == -9 and len(acked) >= 120
     a.stop()
     stored = {(u, i): k for u, i, k in rows(postgres, 'SELECT "user", item, kind FROM feedback')}

@@ -54,9 +54,19 @@ def widget(browser: Any, page_file: Path, size: tuple[int, int]) -> tuple[Any, A
 
 
 def until(get: Callable[[], Any], ok: Callable[[Any], bool], timeout_s: float = SLOW_MS / 1000) -> Any:
+    """Poll ``get`` until ``ok`` holds or the time is up; a page element that the chat re-renders between
+    finding and using it (playwright's "not attached to the DOM") is looked up again, until the deadline."""
+    from playwright.sync_api import Error as PlaywrightError
+
     deadline = time.monotonic() + timeout_s
     while True:
-        value = get()
+        try:
+            value = get()
+        except PlaywrightError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.25)
+            continue
         if ok(value) or time.monotonic() > deadline:
             return value
         time.sleep(0.25)

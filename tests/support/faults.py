@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import http.server
-import os
 import shutil
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-import httpx
-
+from support.processes import ROOT, ChildServer
 from support.webapp import SECRET, LiveServer
 
-ROOT = Path(__file__).resolve().parents[2]
+__all__ = ["ROOT", "AppProcess", "BrokenLLM", "closed_port", "copy_home", "live_app", "serve_loopback"]
 JUNK = b'{"id": "x", "choices": [{"message": \x00\xff<html>not json'
 
 
@@ -87,50 +82,14 @@ def copy_home(src: Path, dst: Path) -> Path:
     return dst
 
 
-class AppProcess:
-    """``python app.py`` as a real child process on a free loopback port (no language model)."""
+class AppProcess(ChildServer):
+    """``python app.py --home HOME --no-llm --port PORT`` as a real child process, up when constructed."""
 
     def __init__(self, home: Path, extra_env: dict[str, str] | None = None, timeout_s: float = 180.0) -> None:
-        from support.webapp import free_port
-
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "BECAUSE_TOKEN_SECRET": SECRET, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
-        self.log = open(home / "app.log", "wb")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "app.py"), "--home", str(home), "--no-llm", "--port", str(self.port)],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
+        super().__init__(
+            [str(ROOT / "app.py"), "--home", str(home), "--no-llm"], home / "app.log", extra_env, timeout_s
         )
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"app.py exited with {self.proc.returncode}: {(home / 'app.log').read_text()[-2000:]}"
-                )
-            try:
-                if httpx.get(self.url + "/api/health", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("app.py did not come up")
-
-    def kill(self) -> None:
-        """SIGKILL: no clean-up handlers, no flushing, like a power cut of the process."""
-        os.kill(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(30)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-        self.log.close()
+        self.wait_up()
 
 
 def serve_loopback(handler: type[http.server.BaseHTTPRequestHandler]) -> tuple[http.server.ThreadingHTTPServer, str]:
