@@ -87,16 +87,16 @@ def fit_sparse(
     best: _Choice | None = None
     for k in ks:
         # lambda for this k on the item-item term alone (cheap); then the side terms, which decide k
-        lam_k, b_k, value_k = -1.0, None, -1.0
-        for lam_j, b_j in engine.solve(g_in, lambdas, k).items():
-            value = chunked_ndcg(params_with(b_j, f, pop_in, zero, 0.0), x_in, x_out)[0]
+        solved = engine.solve(g_in, lambdas, k)
+        values = {
+            lam_j: chunked_ndcg(params_with(b_j, f, pop_in, zero, 0.0), x_in, x_out)[0] for lam_j, b_j in solved.items()
+        }
+        for lam_j, value in values.items():
             scores[lam_j] = max(value, scores.get(lam_j, 0.0))
             log(f"  k={k} lambda={lam_j:g}: validation NDCG@10 {value:.4f} (item-item term)")
-            if value > value_k:
-                lam_k, b_k, value_k = lam_j, b_j, value
-        assert b_k is not None
+        lam_k = max(values, key=values.__getitem__)
         t_side = time.perf_counter()
-        choice = _cross_fit_side_terms(k, lam_k, b_k, f, x_in, x_out, pop_in, cfg, zero)
+        choice = _cross_fit_side_terms(k, lam_k, solved[lam_k], f, x_in, x_out, pop_in, cfg, zero)
         side_seconds += time.perf_counter() - t_side
         log(
             f"  k={k} lambda={lam_k:g}: with side terms (shrink {choice.shrink:g}) validation NDCG@10 "
@@ -171,8 +171,8 @@ def _cross_fit_side_terms(
         )
         fits.append(side)
         for g_, shrink in enumerate(grid):
-            value, _users = chunked_ndcg(params_with(b_fit, f, pop_in, side, shrink), x_in[held], x_out[held])
-            pooled[g_] += value * _users
+            value, users = chunked_ndcg(params_with(b_fit, f, pop_in, side, shrink), x_in[held], x_out[held])
+            pooled[g_] += value * users
         counted += chunked_ndcg(params_with(b_fit, f, pop_in, zero, 0.0), x_in[held], x_out[held])[1]
     shrink_scores = {s: float(v / max(counted, 1)) for s, v in zip(grid, pooled)}
     shrink = max(cfg.shrinks, key=lambda s_: (shrink_scores[s_], s_))

@@ -17,8 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from support.faults import ROOT, AppProcess, BrokenLLM, closed_port, copy_home, live_app
-from support.processes import feedback_storm
+from support.faults import AppProcess, BrokenLLM, closed_port, copy_home, live_app
+from support.processes import ROOT, feedback_storm
 from support.webapp import SECRET
 from webapp.tokens import make_token
 

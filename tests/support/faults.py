@@ -13,7 +13,6 @@ from typing import Any
 from support.processes import ROOT, ChildServer
 from support.webapp import SECRET, LiveServer
 
-__all__ = ["ROOT", "AppProcess", "BrokenLLM", "closed_port", "copy_home", "live_app", "serve_loopback"]
 JUNK = b'{"id": "x", "choices": [{"message": \x00\xff<html>not json'
 
 

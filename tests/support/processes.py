@@ -8,8 +8,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import Self
 
 import httpx
 
@@ -38,7 +39,7 @@ class ChildServer:
         )
         self.deadline = time.monotonic() + timeout_s
 
-    def wait_up(self) -> "ChildServer":
+    def wait_up(self) -> Self:
         """Poll /api/health until it answers 200; a process that exits or never answers raises with its log."""
         while time.monotonic() < self.deadline:
             if self.proc.poll() is not None:

@@ -24,10 +24,6 @@ class Replica(ChildServer):
             timeout_s=timeout_s,
         )
 
-    def wait_up(self) -> "Replica":
-        super().wait_up()
-        return self
-
     def post(self, path: str, body: dict[str, Any]) -> httpx.Response:
         return httpx.post(self.url + path, json=body, timeout=60)
 
